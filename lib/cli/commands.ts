@@ -1,0 +1,8 @@
+// Every `wa` command and the module that implements it. Loaded lazily so `wa qr` does not pay for AWS clients.
+export interface Command {
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: Record<string, () => Promise<Command>> = {
+  simulate: () => import('./simulate.js'),
+};
