@@ -12,7 +12,7 @@ const coldRuns = 11;
 
 async function bundle(entry: string, name: string): Promise<string> {
   const outfile = join(outDir, `${name}.mjs`);
-  await build({ ...bundleOptions, entryPoints: [entry], bundle: true, outfile, logLevel: 'error' });
+  await build({ ...bundleOptions, mainFields: [...bundleOptions.mainFields], entryPoints: [entry], bundle: true, outfile, logLevel: 'error' });
   return outfile;
 }
 

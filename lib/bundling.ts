@@ -1,18 +1,19 @@
 // How a Lambda handler is bundled: shared by the CDK construct (NodejsFunction) and the bundle benchmark,
 // so the benchmark measures exactly what gets deployed.
 
-export const lambdaTarget = 'node22';
-
-/** ESM bundles still contain CommonJS dependencies that call `require`; give them one. */
+/**
+ * esbuild's ESM output has no `require`; CommonJS dependencies that call it (several SDK and Powertools
+ * internals do) need one, so every bundle starts with a real require bound to the module's URL.
+ */
 export const esmRequireBanner =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export const bundleOptions = {
   format: 'esm',
   platform: 'node',
-  target: lambdaTarget,
+  target: 'node22',
   minify: true,
   sourcemap: false,
   mainFields: ['module', 'main'],
-  banner: esmRequireBanner,
+  banner: { js: esmRequireBanner },
 } as const;

@@ -1,0 +1,12 @@
+// The CDK app: `npx cdk synth` / `npx cdk deploy`. Account and region come from the CLI's profile when
+// there is one; without credentials they stay undefined and synth still works (environment-agnostic).
+import { App } from 'aws-cdk-lib';
+import { addComplianceChecks, STACK_NAME, WhatsAppBusinessStack } from '../lib/stack.js';
+
+const app = new App();
+new WhatsAppBusinessStack(app, STACK_NAME, {
+  env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] },
+  description: 'WhatsApp Business (Meta Cloud API) webhooks, storage and admin API',
+});
+addComplianceChecks(app);
+app.synth();

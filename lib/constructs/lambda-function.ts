@@ -1,0 +1,117 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { AppSecret } from './app-secret.js';
+import type { DataTable } from './data-table.js';
+import type { TableAccess } from './resource-model.js';
+import type { WorkQueue } from './work-queue.js';
+import { bundleOptions } from '../bundling.js';
+
+
+export interface LambdaFunctionProps {
+  /** Absolute path of the handler source; it exports `handler`. */
+  readonly entry: string;
+  /** Absolute path of the lock file that marks the project root for bundling. */
+  readonly depsLockFilePath: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Powertools service name (logger `service` key, metrics `service` dimension). */
+  readonly serviceName: string;
+  readonly logRetention: RetentionDays;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * The house Lambda: Node 22 on arm64, one minified ESM bundle built by the local esbuild (no Docker)
+ * with the AWS SDK inside it (the bundled client is pinned and tree-shaken, the runtime's is neither),
+ * an explicit log group with retention, X-Ray active, and a role that holds only what `bind*` grants.
+ */
+export class LambdaFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly logGroup: LogGroup;
+  public readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    // A role of our own instead of the default one: the default attaches AWSLambdaBasicExecutionRole,
+    // which may write to every log group in the account; this one writes only to its own.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.serviceName}`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      depsLockFilePath: props.depsLockFilePath,
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: { POWERTOOLS_SERVICE_NAME: props.serviceName, ...props.environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: bundleOptions.target,
+        mainFields: [...bundleOptions.mainFields],
+        banner: bundleOptions.banner.js,
+        minify: bundleOptions.minify,
+        sourceMap: bundleOptions.sourcemap,
+        bundleAwsSDK: true,
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime this project targets and tests (its LTS and Lambda support run to 2027); moving to 24 is a deliberate upgrade, not a drift.',
+    });
+    // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the
+    // statement Tracing.ACTIVE adds can only name `*`.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the only `*` resource in this role.',
+    });
+  }
+
+  public get functionName(): string {
+    return this.function.functionName;
+  }
+
+  public addEnvironment(name: string, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+
+  /** Grants `access` to the table and its declared indexes and sets the table's env var. */
+  public bindTable(table: DataTable, access: TableAccess): void {
+    table.grant(this.role, access);
+    this.addEnvironment(table.spec.envVar, table.table.tableName);
+  }
+
+  /** Grants read of the secret value and sets the secret's ARN env var (never the value). */
+  public bindSecret(secret: AppSecret): void {
+    secret.secret.grantRead(this.role);
+    this.addEnvironment(secret.spec.arnEnvVar, secret.secret.secretArn);
+  }
+
+  /** Grants send and sets the queue URL env var. Consuming is wired by `WorkQueue.connectConsumer`. */
+  public bindQueueSender(queue: WorkQueue): void {
+    queue.queue.grantSendMessages(this.role);
+    this.addEnvironment(queue.spec.envVar, queue.queue.queueUrl);
+  }
+}

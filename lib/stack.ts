@@ -1,0 +1,207 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Stack, Validations, type App, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { AppSecret } from './constructs/app-secret.js';
+import { DataTable } from './constructs/data-table.js';
+import { WebApi, type ApiThrottle } from './constructs/http-api.js';
+import { LambdaFunction } from './constructs/lambda-function.js';
+import type { ResourceModel } from './constructs/resource-model.js';
+import { WorkQueue } from './constructs/work-queue.js';
+import * as declared from './resources.js';
+
+export const STACK_NAME = 'WhatsAppBusiness';
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The path Meta's dashboard must point at (Callback URL = ApiUrl + this). */
+export const WEBHOOK_PATH = '/webhooks/whatsapp';
+
+export const DEFAULT_LOG_RETENTION_DAYS = RetentionDays.ONE_MONTH;
+export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 100, burstLimit: 200 };
+
+/**
+ * Why each secret has no rotation schedule (cdk-nag AwsSolutions-SMG4). A secret that gains a rotation
+ * Lambda loses its entry here; a new secret without an entry fails synth with a clear message.
+ */
+export const NOT_ROTATED_BECAUSE: Readonly<Record<string, string>> = {
+  appSecret:
+    'The Meta app secret is issued by Meta; it is reset in the App Dashboard and then pasted here, so AWS cannot rotate it.',
+  verifyToken:
+    'The verify token must equal the value typed into the Meta webhook configuration; rotating it in AWS alone would break the handshake.',
+  accessToken:
+    'The Meta system-user token is created in Meta Business Settings; automatic refresh arrives with the token-rotation Lambda.',
+};
+
+export const resourceModel: ResourceModel = declared;
+
+export interface WhatsAppBusinessStackProps extends StackProps {
+  /** The system's shape; defaults to lib/resources.ts. Tests pass variants. */
+  readonly resources?: ResourceModel;
+}
+
+/** Context parameters (`-c name=value` or cdk.json `context`), validated so a typo fails synth loudly. */
+export interface StackSettings {
+  readonly phoneNumberId: string | undefined;
+  readonly graphApiVersion: string | undefined;
+  readonly logRetention: RetentionDays;
+  readonly throttle: ApiThrottle;
+}
+
+function readSettings(scope: Construct): StackSettings {
+  const ctx = (name: string): string | undefined => {
+    const value: unknown = scope.node.tryGetContext(name);
+    if (value === undefined || value === null || value === '') return undefined;
+    return String(value);
+  };
+  const phoneNumberId = ctx('phoneNumberId');
+  if (phoneNumberId !== undefined && !/^\d{5,20}$/.test(phoneNumberId)) {
+    throw new Error(`context phoneNumberId must be Meta's numeric phone number id, got "${phoneNumberId}"`);
+  }
+  const graphApiVersion = ctx('graphApiVersion');
+  if (graphApiVersion !== undefined && !/^v\d+\.\d+$/.test(graphApiVersion)) {
+    throw new Error(`context graphApiVersion must look like v26.0, got "${graphApiVersion}"`);
+  }
+  const retentionText = ctx('logRetentionDays');
+  let logRetention = DEFAULT_LOG_RETENTION_DAYS;
+  if (retentionText !== undefined) {
+    const days = Number(retentionText);
+    const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+    if (!allowed.includes(days)) {
+      throw new Error(`context logRetentionDays must be one of ${allowed.join(', ')}; got "${retentionText}"`);
+    }
+    logRetention = days as RetentionDays;
+  }
+  const positiveInt = (name: string, fallback: number): number => {
+    const text = ctx(name);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`context ${name} must be a positive integer, got "${text}"`);
+    return n;
+  };
+  const throttle = {
+    rateLimit: positiveInt('apiRateLimit', DEFAULT_THROTTLE.rateLimit),
+    burstLimit: positiveInt('apiBurstLimit', DEFAULT_THROTTLE.burstLimit),
+  };
+  return { phoneNumberId, graphApiVersion, logRetention, throttle };
+}
+
+/** `appSecret` -> `AppSecret`: output ids are the secret's name in PascalCase plus `Name`. */
+export function secretOutputId(secretName: string): string {
+  return `${secretName.charAt(0).toUpperCase()}${secretName.slice(1)}Name`;
+}
+
+/** resources.ts turned into CloudFormation. */
+export class WhatsAppBusinessStack extends Stack {
+  public readonly tables: ReadonlyMap<string, DataTable>;
+  public readonly queues: ReadonlyMap<string, WorkQueue>;
+  public readonly secrets: ReadonlyMap<string, AppSecret>;
+  public readonly functions: ReadonlyMap<string, LambdaFunction>;
+  public readonly api: WebApi;
+  public readonly settings: StackSettings;
+
+  constructor(scope: Construct, id: string, props: WhatsAppBusinessStackProps = {}) {
+    super(scope, id, props);
+    const model = props.resources ?? resourceModel;
+    const settings = readSettings(this);
+    this.settings = settings;
+
+    const tables = new Map<string, DataTable>();
+    for (const [name, spec] of Object.entries(model.tables)) {
+      tables.set(name, new DataTable(this, `${name}Table`, { spec }));
+    }
+
+    const secrets = new Map<string, AppSecret>();
+    for (const [name, spec] of Object.entries(model.secrets)) {
+      const notRotatedBecause = NOT_ROTATED_BECAUSE[name];
+      if (!notRotatedBecause) {
+        throw new Error(`secret "${name}" has no rotation; give the reason in NOT_ROTATED_BECAUSE (lib/stack.ts)`);
+      }
+      secrets.set(name, new AppSecret(this, `${name}Secret`, { spec, notRotatedBecause }));
+    }
+
+    const environment: Record<string, string> = { ...model.commonEnv };
+    if (settings.graphApiVersion) environment['GRAPH_API_VERSION'] = settings.graphApiVersion;
+    if (settings.phoneNumberId) environment['PHONE_NUMBER_ID'] = settings.phoneNumberId;
+
+    const depsLockFilePath = join(PROJECT_ROOT, 'package-lock.json');
+    const functions = new Map<string, LambdaFunction>();
+    for (const [name, spec] of Object.entries(model.functions)) {
+      const entry = join(PROJECT_ROOT, spec.entry);
+      if (!existsSync(entry)) throw new Error(`function "${name}": entry ${spec.entry} does not exist`);
+      const fn = new LambdaFunction(this, `${name}Function`, {
+        entry,
+        depsLockFilePath,
+        description: spec.description,
+        memoryMb: spec.memoryMb,
+        timeoutSeconds: spec.timeoutSeconds,
+        serviceName: name,
+        logRetention: settings.logRetention,
+        environment,
+      });
+      for (const [tableName, access] of Object.entries(spec.tables)) {
+        const table = tables.get(tableName);
+        if (!table) throw new Error(`function "${name}" uses unknown table "${tableName}"`);
+        fn.bindTable(table, access);
+      }
+      for (const secretName of spec.secrets) {
+        const secret = secrets.get(secretName);
+        if (!secret) throw new Error(`function "${name}" uses unknown secret "${secretName}"`);
+        fn.bindSecret(secret);
+      }
+      functions.set(name, fn);
+    }
+
+    const queues = new Map<string, WorkQueue>();
+    for (const [name, spec] of Object.entries(model.queues)) {
+      const consumer = functions.get(spec.consumer);
+      const consumerSpec = model.functions[spec.consumer];
+      if (!consumer || !consumerSpec) throw new Error(`queue "${name}" names unknown consumer "${spec.consumer}"`);
+      const queue = new WorkQueue(this, `${name}Queue`, { spec, consumerTimeoutSeconds: consumerSpec.timeoutSeconds });
+      queue.connectConsumer(consumer);
+      queues.set(name, queue);
+    }
+    for (const [name, spec] of Object.entries(model.functions)) {
+      const fn = functions.get(name);
+      if (!fn) continue;
+      for (const [queueName, access] of Object.entries(spec.queues)) {
+        const queue = queues.get(queueName);
+        if (!queue) throw new Error(`function "${name}" uses unknown queue "${queueName}"`);
+        if (access === 'send') fn.bindQueueSender(queue);
+        else if (queue.spec.consumer !== name) {
+          throw new Error(`function "${name}" consumes queue "${queueName}" whose consumer is "${queue.spec.consumer}"`);
+        }
+      }
+    }
+
+    this.tables = tables;
+    this.secrets = secrets;
+    this.functions = functions;
+    this.queues = queues;
+    this.api = new WebApi(this, 'Http', {
+      routes: model.routes,
+      functions: Object.fromEntries(functions),
+      throttle: settings.throttle,
+      logRetention: settings.logRetention,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'WebhookUrl', {
+      value: `${this.api.url}${WEBHOOK_PATH}`,
+      description: 'Callback URL for Meta > WhatsApp > Configuration > Webhook',
+    });
+    for (const [name, secret] of secrets) {
+      new CfnOutput(this, secretOutputId(name), {
+        value: secret.secret.secretName,
+        description: `${secret.spec.description} (aws secretsmanager put-secret-value --secret-id <this>)`,
+      });
+    }
+  }
+}
+
+/** cdk-nag's AwsSolutions pack, run by CDK's policy validation on every synth of `app`. */
+export function addComplianceChecks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+}
