@@ -22,6 +22,10 @@ export interface ProviderUser {
   waId?: string;
   name?: string;
   username?: string;
+  /** Wazzup24: the chat's messenger (`whatsapp`, `telegram`, …); with `chatId` it names the contact (see wazzupContactKey). */
+  chatType?: string;
+  /** Wazzup24: the chat id (digits of the phone for `whatsapp`/`viber`). */
+  chatId?: string;
 }
 
 export interface MediaRef {
@@ -57,6 +61,10 @@ export interface InboundMessage {
   context?: { messageId?: string; from?: string; forwarded?: boolean; frequentlyForwarded?: boolean };
   errors?: ProviderError[];
   groupId?: string;
+  /** Wazzup24 `isEcho: true`: sent by the business (Wazzup UI, phone or our own API send). Store as outbound, never answer. */
+  echo?: boolean;
+  /** Set when a provider says which way the message went (Wazzup24 echoes are `out`); absent means inbound. */
+  direction?: Direction;
   /** The message object exactly as the provider sent it. */
   raw: Record<string, unknown>;
 }
@@ -107,6 +115,11 @@ export interface MessageView {
   text?: string;
   status?: StatusName;
   statuses?: { status: StatusName; timestamp: string; errors?: ProviderError[] }[];
+  /** The business number it was received on or sent from. */
+  phoneNumberId?: string;
+  media?: MediaRef;
+  context?: InboundMessage['context'];
+  errors?: ProviderError[];
 }
 
 /** A contact as the admin API shows it (`GET /contacts/{id}`). */
@@ -115,6 +128,7 @@ export interface ContactView {
   waId?: string;
   userId?: string;
   name?: string;
+  username?: string;
   phones: string[];
   emails: string[];
   createdAt: string;

@@ -1,0 +1,166 @@
+// Contacts table. Profile item `contact#<id>`/`profile`; alias items `<kind>#<value>`/`contact#<id>` make
+// lookups by BSUID, wa_id, E.164 phone and e-mail one Query each.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  aliasesFor,
+  contactIdFor,
+  e164FromWaId,
+  lookupAliases,
+  normaliseEmail,
+  type Alias,
+} from '../domain/contact-identity.js';
+import type { Channel } from '../domain/model.js';
+import type { ContactRecord, ContactSighting, ContactStore } from '../domain/ports.js';
+import { isConditionalCheckFailed } from './dynamo-client.js';
+
+export const PROFILE_SK = 'profile';
+export const LIST_PK = 'contact';
+
+export const contactKey = (id: string) => ({ pk: `contact#${id}`, sk: PROFILE_SK });
+
+/** Provider-specific aliases live in the provider's namespace; phones and e-mails are shared by all channels. */
+export function aliasPk(channel: Channel, alias: Alias): string {
+  const scoped = alias.kind === 'user' || alias.kind === 'waid';
+  return scoped && channel !== 'meta' ? `${channel}:${alias.kind}#${alias.value}` : `${alias.kind}#${alias.value}`;
+}
+
+export function createContactStore(db: DynamoDBDocumentClient, tableName: string): ContactStore {
+  async function idsByAlias(pk: string): Promise<string[]> {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
+        ExpressionAttributeValues: { ':pk': pk, ':contact': 'contact#' },
+        ProjectionExpression: 'contactId',
+      }),
+    );
+    return (out.Items ?? []).map((i) => String(i.contactId));
+  }
+
+  async function get(id: string): Promise<ContactRecord | undefined> {
+    const out = await db.send(new GetCommand({ TableName: tableName, Key: contactKey(id) }));
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  async function byAlias(pk: string): Promise<ContactRecord[]> {
+    const ids = await idsByAlias(pk);
+    const found = await Promise.all(ids.map(get));
+    return found.filter((c): c is ContactRecord => c !== undefined);
+  }
+
+  async function writeAliases(id: string, aliases: readonly string[], createdAt: string): Promise<void> {
+    let requests = aliases.map((pk) => ({ PutRequest: { Item: { pk, sk: `contact#${id}`, contactId: id, createdAt } } }));
+    for (let attempt = 0; requests.length; attempt++) {
+      if (attempt > 5) throw new Error(`contact ${id}: ${requests.length} alias writes stayed unprocessed`);
+      if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
+  }
+
+  async function updateProfile(id: string, s: ContactSighting): Promise<void> {
+    const { user } = s;
+    const phone = e164FromWaId(user.waId);
+    const base = {
+      // Every attribute goes through a name placeholder: several (name, channel, ...) are DynamoDB reserved words.
+      sets: ['#id = :id', '#channel = if_not_exists(#channel, :channel)', '#createdAt = if_not_exists(#createdAt, :now)',
+        '#listPk = :listPk', '#listSk = if_not_exists(#listSk, :listSk)'],
+      names: { '#id': 'id', '#channel': 'channel', '#createdAt': 'createdAt', '#listPk': 'listPk', '#listSk': 'listSk' } as Record<string, string>,
+      values: { ':id': id, ':channel': s.channel, ':now': s.seenAt, ':listPk': LIST_PK, ':listSk': `${s.seenAt}#${id}` } as Record<string, unknown>,
+    };
+    const fields = { userId: user.userId, parentUserId: user.parentUserId, waId: user.waId, name: user.name, username: user.username };
+
+    // Newest inbound wins: identity and profile fields are overwritten only by the latest message, and
+    // lastInboundAt only moves forward. An older (out of order) or outbound sighting fills gaps only.
+    const attempt = async (newest: boolean) => {
+      const sets = [...base.sets];
+      const values = { ...base.values };
+      const names: Record<string, string> = { ...base.names };
+      for (const [field, value] of Object.entries(fields)) {
+        if (!value) continue;
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        sets.push(newest ? `#${field} = :${field}` : `#${field} = if_not_exists(#${field}, :${field})`);
+      }
+      if (newest) {
+        sets.push('#lastInboundAt = :inboundAt');
+        names['#lastInboundAt'] = 'lastInboundAt';
+        values[':inboundAt'] = s.inboundAt;
+      }
+      let expression = `SET ${sets.join(', ')}`;
+      if (phone) {
+        expression += ' ADD #phones :phone';
+        names['#phones'] = 'phones';
+        values[':phone'] = new Set([phone]);
+      }
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: contactKey(id),
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...(newest ? { ConditionExpression: 'attribute_not_exists(#lastInboundAt) OR #lastInboundAt < :inboundAt' } : {}),
+        }),
+      );
+    };
+
+    if (s.inboundAt) {
+      try {
+        await attempt(true);
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    await attempt(false);
+  }
+
+  return {
+    async upsert(sighting) {
+      const lookups = lookupAliases(sighting.user);
+      if (!lookups.length) return undefined;
+      const found = await Promise.all(lookups.map((a) => idsByAlias(aliasPk(sighting.channel, a))));
+      // The most specific alias that resolves decides: a contact first seen by phone keeps its id.
+      const existing = found.find((ids) => ids.length)?.[0];
+      const id = existing ?? contactIdFor(sighting.channel, sighting.user);
+      if (!id) return undefined;
+
+      // Aliases before the profile: if the profile write fails, the retry finds the contact through them.
+      const missing = new Set<string>();
+      lookups.forEach((alias, i) => {
+        if (!found[i]?.includes(id)) missing.add(aliasPk(sighting.channel, alias));
+      });
+      if (missing.size) {
+        for (const alias of aliasesFor(sighting.user)) missing.add(aliasPk(sighting.channel, alias));
+        await writeAliases(id, [...missing], sighting.seenAt);
+      }
+      await updateProfile(id, sighting);
+      return id;
+    },
+    get,
+    findByPhone: (e164) => byAlias(aliasPk('meta', { kind: 'phone', value: e164 })),
+    findByEmail: (email) => byAlias(aliasPk('meta', { kind: 'email', value: normaliseEmail(email) })),
+  };
+}
+
+function toRecord(item: Record<string, unknown>): ContactRecord {
+  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+  const list = (k: string) => {
+    const v = item[k];
+    return v instanceof Set || Array.isArray(v) ? [...(v as Iterable<unknown>)].map(String).sort() : [];
+  };
+  const record: ContactRecord = {
+    id: String(item.id),
+    channel: (str('channel') ?? 'meta') as Channel,
+    phones: list('phones'),
+    emails: list('emails'),
+    createdAt: String(item.createdAt),
+  };
+  for (const k of ['userId', 'parentUserId', 'waId', 'name', 'username', 'lastInboundAt'] as const) {
+    const v = str(k);
+    if (v !== undefined) record[k] = v;
+  }
+  return record;
+}

@@ -1,0 +1,20 @@
+// The one DynamoDB document client of a container. The endpoint comes from the SDK's standard
+// AWS_ENDPOINT_URL_DYNAMODB variable, which the local runner points at dynalite.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export function createDocumentClient(): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    // Fail a stuck call well inside the Lambda timeout so the handler can still answer 500 (and Meta retries).
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+export const dynamo = createDocumentClient();
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,120 @@
+// Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST).
+// Thin by design: decode the event, call the domain, encode the answer.
+import { timingSafeEqual } from 'node:crypto';
+import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
+import { parseMetaDelivery, UnparseableDelivery } from '../domain/meta-webhook.js';
+import { verifyMetaSignature } from '../domain/signature.js';
+import { createContactStore } from '../adapters/contact-store.js';
+import { createDeliveryArchive } from '../adapters/delivery-archive.js';
+import { dynamo } from '../adapters/dynamo-client.js';
+import { tableNameFromEnv } from '../adapters/env.js';
+import { logger } from '../adapters/logger.js';
+import { createMessageStore } from '../adapters/message-store.js';
+import { createSecretReader, type SecretReader } from '../adapters/secrets.js';
+import { fail, header, json, rawBody, text, type HttpEvent, type HttpResult } from './http.js';
+
+export interface WebhookDeps {
+  secrets: Pick<SecretReader, 'get'>;
+  store: Omit<IngestDeps, 'now' | 'concurrency'>;
+  now?: () => Date;
+}
+
+const SIGNATURE_HEADER = 'x-hub-signature-256';
+
+export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => Promise<HttpResult> {
+  const now = deps.now ?? (() => new Date());
+
+  async function handshake(event: HttpEvent): Promise<HttpResult> {
+    const q = event.queryStringParameters ?? {};
+    const mode = q['hub.mode'];
+    const token = q['hub.verify_token'];
+    const challenge = q['hub.challenge'];
+    if (mode !== 'subscribe') return fail(403, 'hub.mode must be "subscribe"');
+    if (!token) return fail(403, 'hub.verify_token is missing');
+    if (challenge === undefined || challenge === '') return fail(400, 'hub.challenge is missing');
+    const expected = await deps.secrets.get('verifyToken');
+    if (!expected) return fail(500, 'the verify token is not configured');
+    if (!equalStrings(token, expected)) {
+      logger.warn('webhook handshake with a wrong verify token');
+      return fail(403, 'hub.verify_token does not match the configured verify token');
+    }
+    return text(200, challenge);
+  }
+
+  async function delivery(event: HttpEvent): Promise<HttpResult> {
+    const raw = rawBody(event);
+    const signature = header(event, SIGNATURE_HEADER);
+    if (!signature) return fail(401, 'missing X-Hub-Signature-256 header');
+    if (!/^sha256=[0-9a-f]{64}$/i.test(signature.trim())) {
+      return fail(401, 'X-Hub-Signature-256 must be "sha256=" followed by 64 hex digits');
+    }
+    const appSecret = await deps.secrets.get('appSecret');
+    if (!appSecret.trim()) {
+      // 5xx, not 401: Meta keeps retrying for days, so deliveries arrive once the operator sets the secret.
+      logger.error('app secret is empty: paste the Meta app secret into the secret');
+      return fail(500, 'the app secret is not configured');
+    }
+    if (!verifyMetaSignature(raw, signature, [appSecret])) {
+      logger.warn('webhook delivery with a wrong signature', { bytes: raw.byteLength });
+      return fail(401, 'X-Hub-Signature-256 does not match the body (wrong app secret, or the body was altered)');
+    }
+
+    const receivedAt = now();
+    let parsed;
+    try {
+      parsed = parseMetaDelivery(JSON.parse(raw.toString('utf8')));
+    } catch (error) {
+      if (!(error instanceof SyntaxError || error instanceof UnparseableDelivery)) throw error;
+      const reason = error instanceof SyntaxError ? `not JSON: ${error.message}` : error.message;
+      // 200: a 4xx would only make Meta resend the same bad body for a week.
+      const key = await deps.store.archive.quarantine(raw, reason, receivedAt.toISOString());
+      logger.warn('quarantined an unparseable delivery', { quarantine: key, reason, bytes: raw.byteLength });
+      return json(200, { quarantined: key });
+    }
+
+    const summary = await ingestDelivery(parsed, { ...deps.store, now: () => receivedAt });
+    logger.info('delivery stored', { ...summary });
+    return json(200, summary);
+  }
+
+  return async (event) => {
+    try {
+      switch (event.routeKey) {
+        case 'GET /health':
+          return json(200, { status: 'ok' });
+        case 'GET /webhooks/whatsapp':
+          return await handshake(event);
+        case 'POST /webhooks/whatsapp':
+          return await delivery(event);
+        default:
+          return fail(404, `no route ${event.routeKey}`);
+      }
+    } catch (error) {
+      // Storage or secret failure: answer 500 so Meta redelivers; the idempotent writes make that safe.
+      logger.error('webhook request failed', { routeKey: event.routeKey, error: error as Error });
+      return fail(500, 'the delivery could not be stored; Meta will retry it');
+    }
+  };
+}
+
+function equalStrings(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function defaultWebhookDeps(): WebhookDeps {
+  const contactsTable = tableNameFromEnv('contacts');
+  const messagesTable = tableNameFromEnv('messages');
+  return {
+    secrets: createSecretReader(),
+    store: {
+      contacts: createContactStore(dynamo, contactsTable),
+      messages: createMessageStore(dynamo, messagesTable),
+      archive: createDeliveryArchive(dynamo, messagesTable),
+    },
+  };
+}
+
+// Built at module load: a missing variable fails the cold start with its name.
+export const handler = createWebhookHandler(defaultWebhookDeps());

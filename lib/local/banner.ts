@@ -1,0 +1,35 @@
+// What `npm start` prints: where things are and which values to use. Values the user set themselves are
+// secrets of theirs and are not echoed; local defaults are printed so they can be used right away.
+import { routes } from '../resources.js';
+import type { LocalSetting } from './defaults.js';
+import type { LocalStack } from './runner.js';
+
+export function describeLocal(stack: LocalStack, env: NodeJS.ProcessEnv): string {
+  const s = stack.settings;
+  const value = (k: LocalSetting) => (env[k] ? `(set in your environment)` : `${s[k]}   (local default; set ${k} to change)`);
+  const shown = (k: LocalSetting) => (env[k] ? `$${k}` : s[k]);
+  const lines = [
+    `WhatsApp integration running locally at ${stack.url}`,
+    '',
+    `  webhook   ${stack.url}/webhooks/whatsapp   (GET handshake, POST signed deliveries)`,
+    `  health    ${stack.url}/health`,
+    `  admin     ${routes.filter((r) => r.auth === 'admin').map((r) => `${r.method} ${stack.url}${r.path}`).join('\n            ')}`,
+    `            with header  Authorization: Bearer ${shown('ADMIN_TOKEN')}`,
+    '',
+    `  WHATSAPP_APP_SECRET       ${value('WHATSAPP_APP_SECRET')}`,
+    `  WHATSAPP_VERIFY_TOKEN     ${value('WHATSAPP_VERIFY_TOKEN')}`,
+    `  WHATSAPP_ACCESS_TOKEN     ${value('WHATSAPP_ACCESS_TOKEN')}`,
+    `  WHATSAPP_PHONE_NUMBER_ID  ${env.WHATSAPP_PHONE_NUMBER_ID ? s.WHATSAPP_PHONE_NUMBER_ID : value('WHATSAPP_PHONE_NUMBER_ID')}`,
+    `  ADMIN_TOKEN               ${value('ADMIN_TOKEN')}`,
+    `  data                      ${stack.dataDir ?? '(in memory)'}`,
+    '',
+    'try:',
+    `  curl '${stack.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${shown('WHATSAPP_VERIFY_TOKEN')}&hub.challenge=42'`,
+    `  npx wa simulate text "hello" --from 996555123456 --url ${stack.url}/webhooks/whatsapp`,
+    `  curl -H "Authorization: Bearer ${shown('ADMIN_TOKEN')}" ${stack.url}/contacts/996555123456/messages`,
+    ...(stack.info.length ? ['', ...stack.info] : []),
+    '',
+    'Ctrl-C stops.',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,152 @@
+// `npm start` for real: the local runner in its own process on a free port with a temporary DATA_DIR,
+// driven over HTTP like Meta and an admin would, then restarted to show the data is kept.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run as simulate } from '../../lib/cli/simulate.js';
+import { metaJson, signedRequest, statusDelivery, textDelivery } from '../../lib/local/meta-payloads.js';
+
+const secrets = {
+  WHATSAPP_APP_SECRET: 'e2e-app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'e2e-verify-token',
+  ADMIN_TOKEN: 'e2e-admin-token',
+  WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+};
+const dataDir = mkdtempSync(join(tmpdir(), 'wa-e2e-'));
+let port = 0;
+let child: ChildProcess | undefined;
+let output = '';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port: p } = server.address() as { port: number };
+  await new Promise((ok) => server.close(ok));
+  return p;
+}
+
+async function start(): Promise<void> {
+  output = '';
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
+    env: { ...process.env, ...secrets, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  await new Promise<void>((ok, fail) => {
+    const timer = setInterval(() => {
+      if (output.includes('running locally at')) {
+        clearInterval(timer);
+        ok();
+      }
+    }, 50);
+    proc.once('exit', (code) => {
+      clearInterval(timer);
+      fail(new Error(`local runner exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function stop(): Promise<void> {
+  const proc = child;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((ok) => proc.once('exit', ok));
+  proc.kill('SIGINT');
+  await exited;
+  expect(proc.exitCode).toBe(0);
+}
+
+const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+const asAdmin = { authorization: `Bearer ${secrets.ADMIN_TOKEN}` };
+
+beforeAll(async () => {
+  port = await freePort();
+  await start();
+}, 60_000);
+afterAll(async () => {
+  await stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('local runner over HTTP', () => {
+  let messageId = '';
+
+  it('prints the URLs and does not echo secrets the user set', () => {
+    expect(output).toContain(`${url('/webhooks/whatsapp')}`);
+    expect(output).toContain(url('/health'));
+    for (const value of [secrets.WHATSAPP_APP_SECRET, secrets.ADMIN_TOKEN, secrets.WHATSAPP_VERIFY_TOKEN]) expect(output).not.toContain(value);
+  });
+
+  it('answers health and the handshake', async () => {
+    expect(await (await fetch(url('/health'))).json()).toEqual({ status: 'ok' });
+    const ok = await fetch(url(`/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${secrets.WHATSAPP_VERIFY_TOKEN}&hub.challenge=987654`));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('987654');
+    const bad = await fetch(url('/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1'));
+    expect(bad.status).toBe(403);
+  });
+
+  it('stores a signed text and shows it through the admin routes with the bearer token', async () => {
+    const built = textDelivery({ phoneNumberId: secrets.WHATSAPP_PHONE_NUMBER_ID, waId: '996555123456', userId: 'KG.777', name: 'Айгуль', text: 'Салам!' });
+    messageId = built.messageId;
+    const req = signedRequest(built.delivery, secrets.WHATSAPP_APP_SECRET);
+    const res = await fetch(url('/webhooks/whatsapp'), { method: 'POST', headers: req.headers, body: new Uint8Array(req.body) });
+    expect(res.status).toBe(200);
+
+    const message = await fetch(url(`/messages/${encodeURIComponent(messageId)}`), { headers: asAdmin });
+    expect(message.status).toBe(200);
+    expect(await message.json()).toMatchObject({ id: messageId, direction: 'in', type: 'text', text: 'Салам!', contactId: 'KG.777' });
+    const contact = await fetch(url('/contacts/KG.777'), { headers: asAdmin });
+    expect(await contact.json()).toMatchObject({ id: 'KG.777', waId: '996555123456', name: 'Айгуль', phones: ['+996555123456'] });
+    const list = await fetch(url('/contacts/KG.777/messages?limit=5'), { headers: asAdmin });
+    expect((await list.json()).items.map((m: { id: string }) => m.id)).toEqual([messageId]);
+  });
+
+  it('refuses a tampered delivery with 401', async () => {
+    const req = signedRequest(textDelivery({ phoneNumberId: '1', waId: '996555000000', text: 'x' }).delivery, secrets.WHATSAPP_APP_SECRET);
+    const res = await fetch(url('/webhooks/whatsapp'), { method: 'POST', headers: req.headers, body: new Uint8Array(metaJson({ tampered: true })) });
+    expect(res.status).toBe(401);
+  });
+
+  it('wa simulate posts signed text and status deliveries', async () => {
+    // The CLI reads the same variables the server does.
+    process.env.WHATSAPP_APP_SECRET = secrets.WHATSAPP_APP_SECRET;
+    process.env.WHATSAPP_PHONE_NUMBER_ID = secrets.WHATSAPP_PHONE_NUMBER_ID;
+    const webhookUrl = url('/webhooks/whatsapp');
+    expect(await simulate(['text', 'hello', 'from', 'cli', '--from', '77011234567', '--url', webhookUrl, '--id', 'wamid.CLI1'])).toBe(0);
+    expect(await simulate(['status', 'wamid.OUT9', 'delivered', '--to', '77011234567', '--url', webhookUrl])).toBe(0);
+    const text = await (await fetch(url('/messages/wamid.CLI1'), { headers: asAdmin })).json();
+    expect(text).toMatchObject({ text: 'hello from cli', contactId: '77011234567', phoneNumberId: secrets.WHATSAPP_PHONE_NUMBER_ID });
+    const status = await (await fetch(url('/messages/wamid.OUT9'), { headers: asAdmin })).json();
+    expect(status).toMatchObject({ direction: 'out', status: 'delivered', contactId: '77011234567' });
+    expect(await simulate(['text', 'x', '--url', webhookUrl])).toBe(2);
+    process.env.WHATSAPP_APP_SECRET = 'not-the-server-secret';
+    expect(await simulate(['status', 'wamid.OUT9', 'read', '--url', webhookUrl])).toBe(1);
+    delete process.env.WHATSAPP_APP_SECRET;
+    delete process.env.WHATSAPP_PHONE_NUMBER_ID;
+  });
+
+  it('admin routes need the bearer token', async () => {
+    const none = await fetch(url('/contacts/KG.777'));
+    expect(none.status).toBe(401);
+    expect((await none.json()).error).toMatch(/Authorization: Bearer/);
+    const wrong = await fetch(url('/contacts/KG.777'), { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('keeps the data across a restart', async () => {
+    await stop();
+    await start();
+    const message = await fetch(url(`/messages/${encodeURIComponent(messageId)}`), { headers: asAdmin });
+    expect(message.status).toBe(200);
+    expect((await message.json()).text).toBe('Салам!');
+    // And keeps working: a status on a stored message after the restart.
+    const req = signedRequest(statusDelivery({ phoneNumberId: '1', messageId: 'wamid.OUT9', status: 'read', recipient: { waId: '77011234567' } }), secrets.WHATSAPP_APP_SECRET);
+    expect((await fetch(url('/webhooks/whatsapp'), { method: 'POST', headers: req.headers, body: new Uint8Array(req.body) })).status).toBe(200);
+    expect((await (await fetch(url('/messages/wamid.OUT9'), { headers: asAdmin })).json()).status).toBe('read');
+  }, 60_000);
+});
