@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 // How a Lambda handler is bundled: shared by the CDK construct (NodejsFunction) and the bundle benchmark,
 // so the benchmark measures exactly what gets deployed.
 
@@ -8,6 +10,9 @@
 export const esmRequireBanner =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/** Absolute so esbuild finds it whatever its working directory. */
+const envCredentials = fileURLToPath(new URL('../lambdas/adapters/env-credentials.ts', import.meta.url));
+
 export const bundleOptions = {
   format: 'esm',
   platform: 'node',
@@ -16,4 +21,5 @@ export const bundleOptions = {
   sourcemap: false,
   mainFields: ['module', 'main'],
   banner: { js: esmRequireBanner },
+  alias: { '@aws-sdk/credential-provider-node': envCredentials },
 } as const;

@@ -73,6 +73,7 @@ export class LambdaFunction extends Construct {
         sourceMap: bundleOptions.sourcemap,
         bundleAwsSDK: true,
         externalModules: [],
+        esbuildArgs: Object.fromEntries(Object.entries(bundleOptions.alias).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
       },
     });

@@ -1,0 +1,8 @@
+// `npm run bench`: every benchmark, each compared with a baseline measured in the same run, as printed tables.
+import { benchWebhookBundle } from './webhook-bundle.js';
+import { benchWebhookLatency } from './webhook-latency.js';
+import { printTable } from './table.js';
+
+const webhook = await benchWebhookBundle();
+printTable('Webhook bundle (issue 2)', webhook.rows);
+printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
