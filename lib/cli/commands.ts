@@ -5,4 +5,6 @@ export interface Command {
 
 export const commands: Record<string, () => Promise<Command>> = {
   simulate: () => import('./simulate.js'),
+  qr: () => import('./qr.js'),
+  card: () => import('./card.js'),
 };

@@ -1,0 +1,113 @@
+// `wa card <file> [--json] [--country CC]`: a contact from a card image (QR, then local OCR with
+// tesseract.js), a .txt of card lines, or a saved Textract DetectDocumentText JSON response.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import type { ReadCard } from '../../lambdas/domain/card.js';
+import { readCardImage, readCardLines, readCardText } from '../../lambdas/domain/card-reader.js';
+import type { ParseCardOptions } from '../../lambdas/domain/card-parser.js';
+import { createTesseractOcr } from '../../lambdas/adapters/ocr-tesseract.js';
+import { textractLines } from '../../lambdas/adapters/ocr-textract.js';
+import { zxingQrDecoder } from '../../lambdas/adapters/qr-zxing.js';
+
+const USAGE = `usage: wa card <image|file.txt|textract.json> [--json] [--country CC]
+  --country CC  country for numbers printed without +code when the card does not say (e.g. KG, RU)`;
+
+/** The CLI's JSON shape: the card without the internal confidence score. */
+export function cardJson(card: ReadCard): Record<string, unknown> {
+  const { source, name, title, company, department, phones, emails, websites, address, lines } = card;
+  return {
+    source,
+    ...(name ? { name } : {}),
+    ...(title ? { title } : {}),
+    ...(company ? { company } : {}),
+    ...(department ? { department } : {}),
+    phones: phones.map((p) => ({ number: p.number, type: p.type, ...(p.ext ? { ext: p.ext } : {}) })),
+    emails,
+    websites,
+    ...(address ? { address } : {}),
+    ...(lines ? { lines } : {}),
+  };
+}
+
+function summary(card: ReadCard): string {
+  const out: string[] = [`read from: ${card.source}`];
+  const add = (label: string, value?: string) => value && out.push(`${label.padEnd(11)}${value}`);
+  add('name', card.name);
+  add('title', card.title);
+  add('company', card.company);
+  add('department', card.department);
+  for (const p of card.phones) add(`phone`, `${p.number}${p.ext ? ` ext. ${p.ext}` : ''} (${p.type})`);
+  for (const e of card.emails) add('email', e);
+  for (const w of card.websites) add('website', w);
+  add('address', card.address);
+  if (out.length === 1) out.push('nothing recognisable as a contact was found');
+  return out.join('\n');
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, country: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [file] = parsed.positionals;
+  if (!file || parsed.positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const options: ParseCardOptions = {};
+  const country = parsed.values.country?.toUpperCase();
+  if (country) {
+    if (!isSupportedCountry(country)) {
+      console.error(`wa card: unknown country code ${parsed.values.country} (use ISO 3166 alpha-2, e.g. KG)`);
+      return 2;
+    }
+    options.senderCountry = country;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    console.error(`wa card: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return 1;
+  }
+  let card: ReadCard;
+  const ext = extname(file).toLowerCase();
+  try {
+    if (ext === '.txt') {
+      card = readCardText(bytes.toString('utf8'), options);
+    } else if (ext === '.json') {
+      let response: unknown;
+      try {
+        response = JSON.parse(bytes.toString('utf8'));
+      } catch (e) {
+        throw new Error(`not valid JSON: ${(e as Error).message}`);
+      }
+      card = readCardLines(textractLines(response as Parameters<typeof textractLines>[0]), 'ocr', options);
+    } else {
+      const ocr = createTesseractOcr();
+      try {
+        card = (await readCardImage(new Uint8Array(bytes), { qr: zxingQrDecoder, ocr }, options)).card;
+      } finally {
+        await ocr.close?.();
+      }
+    }
+  } catch (e) {
+    console.error(`wa card: ${file}: ${(e as Error).message}`);
+    return 1;
+  }
+  console.log(parsed.values.json ? JSON.stringify(cardJson(card), null, 2) : summary(card));
+  return 0;
+}

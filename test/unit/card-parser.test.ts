@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { F1_TARGETS, FIELDS, loadLabelledSet, scoreField } from '../../bench/cards.js';
+import { mergeCards, parseCardLines } from '../../lambdas/domain/card-parser.js';
+import { emptyCard } from '../../lambdas/domain/card.js';
+
+const set = loadLabelledSet();
+const byId = (id: string) => {
+  const c = set.find((x) => x.id === id);
+  if (!c) throw new Error(`no labelled card ${id}`);
+  return c;
+};
+
+describe('labelled set', () => {
+  it('has at least 40 cards, 15 of them Cyrillic, each with lines and a rendered image', () => {
+    expect(set.length).toBeGreaterThanOrEqual(40);
+    expect(set.filter((c) => /[А-Яа-яЁё]/.test(c.lines.join(' '))).length).toBeGreaterThanOrEqual(15);
+    for (const c of set) {
+      expect(c.lines.length, c.id).toBeGreaterThan(0);
+      expect(c.png, c.id).toBeDefined();
+    }
+  });
+
+  const pairs = set.map((c) => ({ expected: c.expected, actual: parseCardLines(c.lines) }));
+  for (const field of FIELDS) {
+    const target = F1_TARGETS[field] ?? 0.8;
+    it(`${field} F1 on typed text >= ${target}`, () => {
+      const s = scoreField(pairs, field);
+      expect(s.f1, JSON.stringify(s)).toBeGreaterThanOrEqual(target);
+    });
+  }
+});
+
+describe('specific cards, every field', () => {
+  it('a Kyrgyz card with local numbers, labels in Russian and a city', () => {
+    const c = byId('kg-kts');
+    expect(parseCardLines(c.lines)).toEqual({ ...c.expected, confidence: 1 });
+  });
+  it('a Russian card with a registry (INN) line that must not become a phone', () => {
+    const c = byId('kg-bank');
+    const card = parseCardLines(c.lines);
+    expect(card.phones).toEqual(c.expected.phones);
+    expect(card).toMatchObject({ name: c.expected.name, department: c.expected.department, address: c.expected.address });
+  });
+  it('an English card with the company first, fax and a two-line address', () => {
+    const c = byId('en-acme-classic');
+    expect(parseCardLines(c.lines)).toEqual({ ...c.expected, confidence: 1 });
+  });
+  it('explicit Russian field labels (ФИО, Должность, Компания, Адрес)', () => {
+    const c = byId('ru-labels-fio');
+    expect(parseCardLines(c.lines)).toEqual({ ...c.expected, confidence: 1 });
+  });
+  it('pipes and bullets separating fields on one line', () => {
+    const c = byId('ru-kazan-pipes');
+    expect(parseCardLines(c.lines)).toEqual({ ...c.expected, confidence: 1 });
+  });
+});
+
+describe('country inference', () => {
+  it('uses a place on the card for numbers without +code', () => {
+    expect(parseCardLines(['Асель Маматова', 'моб.: 0700 123 456', 'г. Бишкек']).phones).toEqual([{ number: '+996700123456', type: 'mobile' }]);
+  });
+  it('uses other +code numbers on the card', () => {
+    const card = parseCardLines(['Иван Петров', 'тел.: +7 495 123-45-67', 'моб.: 8 916 123-45-67']);
+    expect(card.phones.map((p) => p.number)).toEqual(['+74951234567', '+79161234567']);
+  });
+  it("falls back to the sender's country, and keeps the number as printed when there is none", () => {
+    const lines = ['Айгуль Асанова', '0555 123 456'];
+    expect(parseCardLines(lines, { senderCountry: 'KG' }).phones[0]!.number).toBe('+996555123456');
+    expect(parseCardLines(lines, { senderPhone: '+996700000001' }).phones[0]!.number).toBe('+996555123456');
+    expect(parseCardLines(lines).phones[0]!.number).toBe('0555 123 456');
+  });
+});
+
+describe('OCR lines', () => {
+  it('ignores lines below 0.5 confidence', () => {
+    const card = parseCardLines([
+      { text: 'Anna Lee', confidence: 0.98 },
+      { text: 'M +1 415 555 0151', confidence: 0.95 },
+      { text: '+1 415 555 O159', confidence: 0.31 },
+      { text: 'Bogus Name', confidence: 0.2 },
+    ]);
+    expect(card.name).toBe('Anna Lee');
+    expect(card.phones).toEqual([{ number: '+14155550151', type: 'mobile' }]);
+    expect(card.confidence).toBeCloseTo(0.97, 2);
+  });
+  it('returns an empty card with zero confidence for nothing readable', () => {
+    expect(parseCardLines([{ text: '~~', confidence: 0.9 }])).toEqual(emptyCard(0));
+  });
+});
+
+describe('mergeCards', () => {
+  const qr = { ...emptyCard(1), name: 'Priya Raman', phones: [{ number: '+447911123456', type: 'mobile' as const }], emails: ['priya@lumenlabs.ai'] };
+  it('keeps QR fields over OCR ones and adds what only OCR saw', () => {
+    const ocr = {
+      ...emptyCard(0.9),
+      name: 'Priya Rarnan',
+      title: 'Co-Founder & CEO',
+      phones: [
+        { number: '+447911123466', type: 'mobile' as const }, // one digit misread: the QR number already covers it
+        { number: '+442079460958', type: 'fax' as const },
+      ],
+      emails: ['PRIYA@lumenlabs.ai'],
+      websites: ['lumenlabs.ai'],
+    };
+    expect(mergeCards(qr, ocr)).toEqual({
+      name: 'Priya Raman',
+      title: 'Co-Founder & CEO',
+      phones: [
+        { number: '+447911123456', type: 'mobile' },
+        { number: '+442079460958', type: 'fax' },
+      ],
+      emails: ['priya@lumenlabs.ai'],
+      websites: ['lumenlabs.ai'],
+      confidence: 1,
+    });
+  });
+});
