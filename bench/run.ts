@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each compared with a baseline measured in the same run, as printed tables.
+import { benchCards } from './cards.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
 import { benchWebhookLatency } from './webhook-latency.js';
 import { printTable } from './table.js';
@@ -6,3 +7,4 @@ import { printTable } from './table.js';
 const webhook = await benchWebhookBundle();
 printTable('Webhook bundle (issue 2)', webhook.rows);
 printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
+printTable('Business cards (issue 5)', await benchCards());
