@@ -2,6 +2,9 @@
 // `npm start`: the whole system on this machine (see lib/local/runner.ts). Entry point only.
 import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '../lib/local/defaults.js';
 import { describeLocal } from '../lib/local/banner.js';
+import { cardMediaService, MEDIA_UPLOAD_PATH, mediaUploadRoute } from '../lib/local/card-media.js';
+import { graphService } from '../lib/local/graph-service.js';
+import { queueServices } from '../lib/local/queue-poller.js';
 import { startLocal } from '../lib/local/runner.js';
 
 const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
@@ -11,7 +14,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 // Snapshot first: startLocal fills in defaults, and the banner tells apart what the user set.
 const userEnv = { ...process.env };
-const stack = await startLocal({ port, dataDir: process.env.DATA_DIR || DEFAULT_DATA_DIR, host: process.env.HOST || undefined });
+const graph = graphService(userEnv);
+// The card media bucket lives in fauxqs and must exist before the pollers load the card worker.
+const [fauxqs, ...pollers] = queueServices();
+const stack = await startLocal({
+  port,
+  dataDir: process.env.DATA_DIR || DEFAULT_DATA_DIR,
+  host: process.env.HOST || undefined,
+  // The Graph sandbox (or real Graph), then fauxqs with a poller per queue calling its consumer.
+  services: [graph, ...(fauxqs ? [fauxqs] : []), cardMediaService(), ...pollers],
+  localRoutes: { [`POST ${MEDIA_UPLOAD_PATH}`]: mediaUploadRoute(() => graph.sandbox) },
+});
 console.log(describeLocal(stack, userEnv));
 
 let closing = false;

@@ -45,8 +45,9 @@ export interface TableSpec extends KeySpec {
 
 export interface QueueSpec {
   readonly envVar: string;
-  /** The function that consumes the queue (batch, partial batch failures). */
-  readonly consumer: FunctionName;
+  /** The function that consumes the queue (batch, partial batch failures). A plain string here, since functions
+   *  name queues too (the types would be circular); `consumersAreFunctions` below checks it names a function. */
+  readonly consumer: string;
   readonly batchSize: number;
   /** Receives before a message moves to the dead-letter queue. */
   readonly maxReceiveCount: number;
@@ -84,7 +85,26 @@ export const tables = {
   },
 } as const satisfies Record<string, TableSpec>;
 
-export const queues = {} as const satisfies Record<string, QueueSpec>;
+export const queues = {
+  outbound: {
+    envVar: 'OUTBOUND_QUEUE_URL',
+    // Bot command jobs from the webhook and reply jobs (card summaries): the format is in domain/outbound-job.ts.
+    consumer: 'sender',
+    batchSize: 10,
+    // Equals DEFAULT_MAX_ATTEMPTS of domain/retry-policy.ts (a unit test holds them together; importing it here
+    // would put the Graph error table into every bundle that reads this file).
+    maxReceiveCount: 6,
+  },
+  card: {
+    envVar: 'CARD_QUEUE_URL',
+    // Card jobs from the webhook (images, image/PDF documents): domain/card-pipeline.ts decodeCardJob.
+    consumer: 'cardWorker',
+    // OCR is the slow part; a small batch keeps one slow photo from holding many others past the timeout.
+    batchSize: 2,
+    // The worker tells the customer on the last receive, before the job moves to the dead-letter queue.
+    maxReceiveCount: 3,
+  },
+} as const satisfies Record<string, QueueSpec>;
 
 export const secrets = {
   appSecret: {
@@ -114,7 +134,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     tables: { contacts: 'readWrite', messages: 'readWrite' },
-    queues: {},
+    queues: { outbound: 'send', card: 'send' },
     secrets: ['appSecret', 'verifyToken'],
   },
   adminApi: {
@@ -126,7 +146,77 @@ export const functions = {
     queues: {},
     secrets: [],
   },
+  tokenRotation: {
+    entry: 'lambdas/handlers/token-rotation.ts',
+    description: 'Secrets Manager rotation of the Meta access token: refresh, test with debug_token and a phone read, promote',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: {},
+    queues: {},
+    secrets: ['accessToken', 'appSecret'],
+  },
+  tokenWatch: {
+    entry: 'lambdas/handlers/token-watch.ts',
+    description: 'Daily: debug_token on the access token, TokenDaysToExpiry and TokenValid metrics, optional revocation of the previous token',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: {},
+    queues: {},
+    secrets: ['accessToken', 'appSecret'],
+  },
+  diagnose: {
+    entry: 'lambdas/handlers/diagnose.ts',
+    description: 'GET /diagnose: token, phone number id, WABA and webhook configuration checks',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    tables: {},
+    queues: {},
+    secrets: ['accessToken', 'appSecret', 'verifyToken'],
+  },
+  sender: {
+    entry: 'lambdas/handlers/sender.ts',
+    description: 'Outbound queue consumer: bot command replies and reply jobs through the shared sender, retries by visibility',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { contacts: 'readWrite', messages: 'readWrite' },
+    // Consuming grants ChangeMessageVisibility, which the retry delays use.
+    queues: { outbound: 'consume' },
+    secrets: ['accessToken'],
+  },
+  sendApi: {
+    entry: 'lambdas/handlers/send-api.ts',
+    description: 'POST /messages: admin send through the shared sender (window rule, Graph call, idempotency key)',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    tables: { contacts: 'readWrite', messages: 'readWrite' },
+    queues: {},
+    secrets: ['accessToken'],
+  },
+  cardWorker: {
+    entry: 'lambdas/handlers/card-worker.ts',
+    description: 'Card queue consumer: media -> S3 -> QR or Textract -> contact (dedupe) -> reply job',
+    // zxing decodes a 12-megapixel JPEG into about 50 MB of pixels; more memory also means more CPU.
+    memoryMb: 1536,
+    timeoutSeconds: 60,
+    tables: { contacts: 'readWrite', messages: 'readWrite' },
+    queues: { card: 'consume', outbound: 'send' },
+    secrets: ['accessToken'],
+  },
+  contactsApi: {
+    entry: 'lambdas/handlers/contacts-api.ts',
+    description: 'GET /contacts: every contact, newest first, paginated (card contacts included)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    tables: { contacts: 'read' },
+    queues: {},
+    secrets: [],
+  },
 } as const satisfies Record<string, FunctionSpec>;
+
+/** Compile-time check: every queue's consumer is a declared function. */
+export const consumersAreFunctions: { readonly [Q in QueueName]: FunctionName } = Object.fromEntries(
+  Object.entries(queues).map(([name, spec]) => [name, spec.consumer]),
+) as { readonly [Q in QueueName]: (typeof queues)[Q]['consumer'] };
 
 export const routes = [
   { method: 'GET', path: '/health', function: 'webhook', auth: 'public' },
@@ -135,10 +225,53 @@ export const routes = [
   { method: 'GET', path: '/messages/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/contacts/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/contacts/{id}/messages', function: 'adminApi', auth: 'admin' },
+  { method: 'POST', path: '/messages', function: 'sendApi', auth: 'admin' },
+  { method: 'GET', path: '/diagnose', function: 'diagnose', auth: 'admin' },
+  { method: 'GET', path: '/contacts', function: 'contactsApi', auth: 'admin' },
 ] as const satisfies readonly RouteSpec[];
+
+/** Business card media (lib/constructs/card-pipeline.ts, lambdas/adapters/media-store.ts). */
+export const cardPipeline = {
+  /** Environment variable with the media bucket's name (the card worker's). */
+  mediaBucketEnvVar: 'MEDIA_BUCKET',
+  /** Days a card photo is kept; context `mediaExpiryDays` overrides it. */
+  mediaExpiryDays: 30,
+} as const;
 
 /** Environment variables every function gets. */
 export const commonEnv = {
   /** Graph API version used for every call; newest stable per ../shared/reference/meta-cloud-api-facts.md. */
   GRAPH_API_VERSION: 'v26.0',
+} as const;
+
+export interface ScheduleSpec {
+  readonly function: FunctionName;
+  /** EventBridge schedule expression: `rate(1 day)`, `cron(0 6 * * ? *)`. */
+  readonly expression: string;
+  /** Context parameter (`-c name=...`) that overrides the expression. */
+  readonly contextOverride: string;
+}
+
+/** Functions run on a timer rather than by a route or a queue. */
+export const schedules = {
+  tokenWatch: { function: 'tokenWatch', expression: 'rate(1 day)', contextOverride: 'tokenWatchSchedule' },
+} as const satisfies Record<string, ScheduleSpec>;
+
+/**
+ * The access token's lifecycle (lib/constructs/token-lifecycle.ts). Each default can be overridden with the
+ * context parameter of the same name (`-c rotationDays=45`).
+ */
+export const tokenLifecycle = {
+  /** How long a Lambda container keeps the token before re-reading the secret (a Graph 190 re-reads at once). */
+  cacheTtlSeconds: 300,
+  /** Secrets Manager rotation schedule. Meta's refreshed tokens last 60 days. */
+  rotationDays: 30,
+  /** The expiry alarm fires when fewer days than this remain. */
+  tokenExpiryWarnDays: 14,
+  /** Revoke the token a rotation replaced (oauth/revoke), once the grace period has passed. */
+  revokePreviousToken: false,
+  /** Must exceed cacheTtlSeconds, so no warm container still holds the old token when it is revoked. */
+  revokeGraceMinutes: 60,
+  /** What TokenDaysToExpiry reports for a token that never expires (debug_token expires_at 0). */
+  neverExpiresDays: 3650,
 } as const;

@@ -5,11 +5,16 @@ import { CfnOutput, Stack, Validations, type App, type StackProps } from 'aws-cd
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { Alerts, alarmEmailFromContext } from './constructs/alerts.js';
+import { OperationsAlarms } from './constructs/alarms.js';
 import { AppSecret } from './constructs/app-secret.js';
+import { CardPipeline, readMediaExpiryDays } from './constructs/card-pipeline.js';
+import { OperationsDashboard } from './constructs/dashboard.js';
 import { DataTable } from './constructs/data-table.js';
 import { WebApi, type ApiThrottle } from './constructs/http-api.js';
 import { LambdaFunction } from './constructs/lambda-function.js';
 import type { ResourceModel } from './constructs/resource-model.js';
+import { readTokenLifecycleSettings, TokenLifecycle } from './constructs/token-lifecycle.js';
 import { WorkQueue } from './constructs/work-queue.js';
 import * as declared from './resources.js';
 
@@ -31,8 +36,11 @@ export const NOT_ROTATED_BECAUSE: Readonly<Record<string, string>> = {
     'The Meta app secret is issued by Meta; it is reset in the App Dashboard and then pasted here, so AWS cannot rotate it.',
   verifyToken:
     'The verify token must equal the value typed into the Meta webhook configuration; rotating it in AWS alone would break the handshake.',
-  accessToken:
-    'The Meta system-user token is created in Meta Business Settings; automatic refresh arrives with the token-rotation Lambda.',
+};
+
+/** Secrets a rotation Lambda manages (lib/constructs/token-lifecycle.ts), and which function of resources.ts it is. */
+export const ROTATED_BY: Readonly<Record<string, string>> = {
+  accessToken: 'tokenRotation',
 };
 
 export const resourceModel: ResourceModel = declared;
@@ -101,6 +109,12 @@ export class WhatsAppBusinessStack extends Stack {
   public readonly functions: ReadonlyMap<string, LambdaFunction>;
   public readonly api: WebApi;
   public readonly settings: StackSettings;
+  public readonly alerts: Alerts;
+  public readonly tokenLifecycle: TokenLifecycle | undefined;
+  public readonly dashboard: OperationsDashboard;
+  public readonly alarms: OperationsAlarms;
+  /** The media bucket, Textract permission and QR .wasm layer of the card worker (absent without one). */
+  public readonly cardPipeline: CardPipeline | undefined;
 
   constructor(scope: Construct, id: string, props: WhatsAppBusinessStackProps = {}) {
     super(scope, id, props);
@@ -116,10 +130,14 @@ export class WhatsAppBusinessStack extends Stack {
     const secrets = new Map<string, AppSecret>();
     for (const [name, spec] of Object.entries(model.secrets)) {
       const notRotatedBecause = NOT_ROTATED_BECAUSE[name];
-      if (!notRotatedBecause) {
+      const rotatedBy = ROTATED_BY[name];
+      if (!notRotatedBecause && !rotatedBy) {
         throw new Error(`secret "${name}" has no rotation; give the reason in NOT_ROTATED_BECAUSE (lib/stack.ts)`);
       }
-      secrets.set(name, new AppSecret(this, `${name}Secret`, { spec, notRotatedBecause }));
+      if (rotatedBy && !model.functions[rotatedBy]) {
+        throw new Error(`secret "${name}" is rotated by function "${rotatedBy}", which the resources do not declare`);
+      }
+      secrets.set(name, new AppSecret(this, `${name}Secret`, { spec, ...(notRotatedBecause ? { notRotatedBecause } : {}) }));
     }
 
     const environment: Record<string, string> = { ...model.commonEnv };
@@ -185,6 +203,48 @@ export class WhatsAppBusinessStack extends Stack {
       functions: Object.fromEntries(functions),
       throttle: settings.throttle,
       logRetention: settings.logRetention,
+    });
+
+    const alarmEmail = alarmEmailFromContext(this);
+    this.alerts = new Alerts(this, 'Alerts', alarmEmail ? { email: alarmEmail } : {});
+    const tokenSecret = secrets.get('accessToken');
+    const rotation = functions.get('tokenRotation');
+    const watch = functions.get('tokenWatch');
+    const watchSchedule = (model as { schedules?: Record<string, { function: string; expression: string }> }).schedules?.['tokenWatch'];
+    this.tokenLifecycle =
+      tokenSecret && rotation && watch
+        ? new TokenLifecycle(this, 'TokenLifecycle', {
+            secret: tokenSecret,
+            rotation,
+            watch,
+            others: [functions.get('diagnose')].filter((f): f is LambdaFunction => f !== undefined),
+            alerts: this.alerts,
+            settings: readTokenLifecycleSettings(this, watchSchedule?.expression ?? 'rate(1 day)'),
+          })
+        : undefined;
+
+    const cardWorker = functions.get('cardWorker');
+    this.cardPipeline = cardWorker
+      ? new CardPipeline(this, 'CardPipeline', { worker: cardWorker, mediaExpiryDays: readMediaExpiryDays(this) })
+      : undefined;
+
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', { api: this.api, functions, queues, tables });
+    const webhookRoute = model.routes.find((r) => r.method === 'POST' && r.path === WEBHOOK_PATH);
+    if (!webhookRoute) throw new Error(`no route POST ${WEBHOOK_PATH} in the resources`);
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      alerts: this.alerts,
+      api: this.api,
+      functions,
+      queues,
+      webhookFunction: webhookRoute.function,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+      description: 'CloudWatch dashboard: traffic, health, cards, outbound, token (docs/operating.md)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alerts.topic.topicArn,
+      description: 'SNS topic every alarm notifies (subscribe more endpoints with aws sns subscribe)',
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });

@@ -10,8 +10,9 @@ import {
   normaliseEmail,
   type Alias,
 } from '../domain/contact-identity.js';
+import type { CardContactPlan } from '../domain/card-contact.js';
 import type { Channel } from '../domain/model.js';
-import type { ContactRecord, ContactSighting, ContactStore } from '../domain/ports.js';
+import { InvalidCursor, type ContactRecord, type ContactSighting, type ContactStore } from '../domain/ports.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
 
 export const PROFILE_SK = 'profile';
@@ -25,7 +26,31 @@ export function aliasPk(channel: Channel, alias: Alias): string {
   return scoped && channel !== 'meta' ? `${channel}:${alias.kind}#${alias.value}` : `${alias.kind}#${alias.value}`;
 }
 
-export function createContactStore(db: DynamoDBDocumentClient, tableName: string): ContactStore {
+/** Beyond the ContactStore port: the bot's `/lang` override and the card contacts a customer caused. */
+export interface ContactStoreExtras {
+  setLanguage(id: string, lang: 'ru' | 'en'): Promise<void>;
+  /** Ids of contacts created from cards this contact sent: alias items `source#<id>`/`contact#<card contact id>`
+   *  that the card pipeline writes next to `sourceContactId`/`sourceMessageId` on the card contact's profile. */
+  cardContactIds(sourceContactId: string): Promise<string[]>;
+}
+
+export const sourceAliasPk = (sourceContactId: string) => `source#${sourceContactId}`;
+
+/** The card pipeline's writes and the contact list (GET /contacts, `wa contacts export`). */
+export interface CardContactStore {
+  /** Carries out a plan of domain/card-contact.ts: aliases first (a retry finds the contact through them), then the
+   *  profile with set additions and fill-if-missing scalars, so applying the same plan twice changes nothing. */
+  upsertCardContact(plan: CardContactPlan): Promise<void>;
+  /** Every contact, newest first. `cursor` comes from a previous page; an invalid one throws `InvalidCursor`. */
+  listNewest(page: { limit: number; cursor?: string }): Promise<ContactPage>;
+}
+
+export interface ContactPage {
+  items: ContactRecord[];
+  nextCursor?: string;
+}
+
+export function createContactStore(db: DynamoDBDocumentClient, tableName: string): ContactStore & ContactStoreExtras & CardContactStore {
   async function idsByAlias(pk: string): Promise<string[]> {
     const out = await db.send(
       new QueryCommand({
@@ -142,7 +167,104 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
     get,
     findByPhone: (e164) => byAlias(aliasPk('meta', { kind: 'phone', value: e164 })),
     findByEmail: (email) => byAlias(aliasPk('meta', { kind: 'email', value: normaliseEmail(email) })),
+    async setLanguage(id, lang) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: contactKey(id),
+          UpdateExpression: 'SET #lang = :lang',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#lang': 'lang' },
+          ExpressionAttributeValues: { ':lang': lang },
+        }),
+      );
+    },
+    cardContactIds: (sourceContactId) => idsByAlias(sourceAliasPk(sourceContactId)),
+    async upsertCardContact(plan) {
+      const at = plan.source?.at ?? new Date().toISOString();
+      const aliasKeys = plan.aliases.map((a) => aliasPk('meta', a));
+      if (plan.source) aliasKeys.push(sourceAliasPk(plan.source.contactId));
+      if (aliasKeys.length) await writeAliases(plan.contactId, aliasKeys, at);
+      const names: Record<string, string> = { '#id': 'id' };
+      const values: Record<string, unknown> = { ':id': plan.contactId };
+      const sets = ['#id = :id'];
+      const setIfMissing = (field: string, value: unknown) => {
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        sets.push(`#${field} = if_not_exists(#${field}, :${field})`);
+      };
+      if (plan.create) {
+        setIfMissing('createdAt', at);
+        names['#listPk'] = 'listPk';
+        values[':listPk'] = LIST_PK;
+        sets.push('#listPk = :listPk');
+        setIfMissing('listSk', `${at}#${plan.contactId}`);
+        if (plan.source) {
+          setIfMissing('sourceContactId', plan.source.contactId);
+          setIfMissing('sourceMessageId', plan.source.messageId);
+        }
+      }
+      for (const [field, value] of Object.entries(plan.fill)) if (value) setIfMissing(field, value);
+      const adds: string[] = [];
+      for (const [field, list] of Object.entries(plan.add)) {
+        if (!list.length) continue;
+        names[`#${field}`] = field;
+        values[`:${field}`] = new Set(list);
+        adds.push(`#${field} :${field}`);
+      }
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: contactKey(plan.contactId),
+          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+          // A merge never resurrects a contact deleted since it was looked up.
+          ...(plan.create ? {} : { ConditionExpression: 'attribute_exists(pk)' }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    },
+    async listNewest({ limit, cursor }) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: BY_CREATED_INDEX,
+          KeyConditionExpression: 'listPk = :list',
+          ExpressionAttributeValues: { ':list': LIST_PK },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(cursor ? { ExclusiveStartKey: decodeListCursor(cursor) } : {}),
+        }),
+      );
+      const items = (out.Items ?? []).map(toRecord);
+      return out.LastEvaluatedKey ? { items, nextCursor: encodeListCursor(out.LastEvaluatedKey) } : { items };
+    },
   };
+}
+
+export const BY_CREATED_INDEX = 'byCreated';
+const LIST_CURSOR_KEYS = ['listPk', 'listSk', 'pk', 'sk'];
+
+function encodeListCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeListCursor(cursor: string): Record<string, string> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursor('cursor is not one this API returned');
+  }
+  if (
+    !key || typeof key !== 'object' || Array.isArray(key) ||
+    Object.keys(key).sort().join() !== LIST_CURSOR_KEYS.join() ||
+    !Object.values(key).every((v) => typeof v === 'string') ||
+    (key as Record<string, string>).listPk !== LIST_PK
+  ) {
+    throw new InvalidCursor('cursor is not one this API returned');
+  }
+  return key as Record<string, string>;
 }
 
 function toRecord(item: Record<string, unknown>): ContactRecord {
@@ -158,9 +280,14 @@ function toRecord(item: Record<string, unknown>): ContactRecord {
     emails: list('emails'),
     createdAt: String(item.createdAt),
   };
-  for (const k of ['userId', 'parentUserId', 'waId', 'name', 'username', 'lastInboundAt'] as const) {
+  for (const k of ['userId', 'parentUserId', 'waId', 'name', 'username', 'lastInboundAt',
+    'title', 'company', 'department', 'address', 'sourceContactId', 'sourceMessageId'] as const) {
     const v = str(k);
     if (v !== undefined) record[k] = v;
   }
+  const lang = str('lang');
+  if (lang === 'ru' || lang === 'en') record.lang = lang;
+  const websites = list('websites');
+  if (websites.length) record.websites = websites;
   return record;
 }

@@ -9,7 +9,9 @@ import {
   transportError,
   type MappedGraphError,
 } from '../domain/graph-errors.js';
+import type { MetricSink } from '../domain/metric-catalog.js';
 import { toGraphMessageBody, toMarkReadBody, type OutboundMessage } from '../domain/outbound-message.js';
+import { metricSink } from './metrics.js';
 
 export interface GraphClientConfig {
   /** Default https://graph.facebook.com; the local Graph sandbox's URL in local mode and tests. */
@@ -23,6 +25,8 @@ export interface GraphClientConfig {
   timeoutMs?: number;
   /** Per media download. Default 60 s. */
   mediaTimeoutMs?: number;
+  /** GraphErrors by code and GraphRetries; default: this function's EMF sink. */
+  metrics?: MetricSink;
 }
 
 export interface SendResult {
@@ -146,6 +150,7 @@ export class GraphClient {
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
   private readonly mediaTimeoutMs: number;
+  private readonly metrics: MetricSink;
 
   constructor(private readonly config: GraphClientConfig) {
     this.baseUrl = (config.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
@@ -153,6 +158,7 @@ export class GraphClient {
     this.fetchImpl = config.fetch ?? globalThis.fetch;
     this.timeoutMs = config.timeoutMs ?? 10_000;
     this.mediaTimeoutMs = config.mediaTimeoutMs ?? 60_000;
+    this.metrics = config.metrics ?? metricSink;
   }
 
   // ----- messages
@@ -208,16 +214,17 @@ export class GraphClient {
           signal: AbortSignal.timeout(this.mediaTimeoutMs),
         });
       } catch (err) {
-        throw new GraphError(transportError(describe(err)), { method: 'GET', url: scrubUrl(url) });
+        throw this.failed(transportError(describe(err)), { method: 'GET', url: scrubUrl(url) });
       }
       if (res.status === 401 && !refreshed) {
         await res.body?.cancel();
         refreshed = true;
+        this.metrics.emit('GraphRetries', 1);
         continue;
       }
       if (!res.ok) {
         const text = await res.text().catch(() => '');
-        throw new GraphError(scrubMapped(mapGraphError(text, res.status), [token]), { method: 'GET', url: scrubUrl(url) });
+        throw this.failed(scrubMapped(mapGraphError(text, res.status), [token]), { method: 'GET', url: scrubUrl(url) });
       }
       const bytes = await readCapped(res, opts.maxBytes);
       return { bytes, contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
@@ -236,6 +243,7 @@ export class GraphClient {
       downloaded = await this.downloadMedia(info.url, { maxBytes: opts.maxBytes });
     } catch (err) {
       if (!(err instanceof GraphError) || err.httpStatus !== 404) throw err;
+      this.metrics.emit('GraphRetries', 1);
       info = await this.getMedia(mediaId, opts.phoneNumberId ? { phoneNumberId: opts.phoneNumberId } : {});
       downloaded = await this.downloadMedia(info.url, { maxBytes: opts.maxBytes });
     }
@@ -326,6 +334,17 @@ export class GraphClient {
     return compact({ accessToken, tokenType: stringOf(res['token_type']), expiresIn: numberOf(res['expires_in']) }) as ExchangedToken;
   }
 
+  /** Invalidates `token` at once: `GET /oauth/revoke?client_id&client_secret&revoke_token`, authenticated with the app token. */
+  async revokeToken(args: { appId: string; appSecret: string; token: string }): Promise<{ success: boolean }> {
+    const res = await this.call('GET', 'oauth/revoke', {
+      query: { client_id: args.appId, client_secret: args.appSecret, revoke_token: args.token },
+      auth: { kind: 'bearer', token: `${args.appId}|${args.appSecret}` },
+      secrets: [args.appSecret, args.token],
+    });
+    // Meta answers {"success":"true"}: a string.
+    return { success: res['success'] === true || res['success'] === 'true' };
+  }
+
   // ----- plumbing
 
   private url(path: string, query: Record<string, string | undefined> = {}): string {
@@ -368,7 +387,7 @@ export class GraphClient {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (err) {
-        throw new GraphError(scrubMapped(transportError(describe(err)), secrets), { method, url: scrubUrl(url) });
+        throw this.failed(scrubMapped(transportError(describe(err)), secrets), { method, url: scrubUrl(url) });
       }
       const text = await res.text().catch(() => '');
       if (res.ok) {
@@ -381,9 +400,18 @@ export class GraphClient {
         throw this.unexpected(method, path, `HTTP ${res.status} with a body that is not a JSON object`, res.status);
       }
       const mapped = scrubMapped(mapGraphError(text, res.status), secrets);
-      if (mapped.code === 190 && auth.kind === 'token' && attempt === 0) continue;
-      throw new GraphError(mapped, { method, url: scrubUrl(url) });
+      if (mapped.code === 190 && auth.kind === 'token' && attempt === 0) {
+        this.metrics.emit('GraphRetries', 1);
+        continue;
+      }
+      throw this.failed(mapped, { method, url: scrubUrl(url) });
     }
+  }
+
+  /** Every Graph error leaves through here, so GraphErrors counts each one once, by Meta's code. */
+  private failed(error: MappedGraphError, request: { method: string; url: string }): GraphError {
+    this.metrics.emit('GraphErrors', 1, { code: String(error.code) });
+    return new GraphError(error, request);
   }
 
   private unexpected(method: string, path: string, what: string, httpStatus?: number): GraphError {
@@ -395,7 +423,7 @@ export class GraphClient {
       hint: 'The Graph endpoint answered in an unexpected shape: check the base URL and API version.',
     };
     if (httpStatus !== undefined) error.httpStatus = httpStatus;
-    return new GraphError(error, { method, url: scrubUrl(this.url(path)) });
+    return this.failed(error, { method, url: scrubUrl(this.url(path)) });
   }
 }
 

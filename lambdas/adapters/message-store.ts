@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundMessage, StatusUpdate } from '../domain/model.js';
 import { InvalidCursor, type MessageRecord, type MessageStore } from '../domain/ports.js';
+import type { OutboundRecord, OutboundStore } from '../domain/sender.js';
 import { addStatus, currentStatus, type StatusEntry } from '../domain/status-order.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
 import { boundedJson } from './item-size.js';
@@ -17,7 +18,21 @@ type StoredStatus = StatusEntry & { raw?: string };
 
 const MAX_STATUS_ATTEMPTS = 8;
 
-export function createMessageStore(db: DynamoDBDocumentClient, tableName: string): MessageStore {
+/** The last card a customer sent, as the card pipeline records it on the card message (see domain/bot.ts). */
+export interface LastCard {
+  status: string;
+  at: string;
+  name?: string;
+}
+
+export interface CardMessages {
+  lastCard(contactId: string): Promise<LastCard | undefined>;
+}
+
+/** Pages of a contact's conversation looked through for the last card before giving up. */
+const LAST_CARD_PAGES = 10;
+
+export function createMessageStore(db: DynamoDBDocumentClient, tableName: string): MessageStore & OutboundStore & CardMessages {
   async function getItem(id: string): Promise<Record<string, unknown> | undefined> {
     const out = await db.send(new GetCommand({ TableName: tableName, Key: messageKey(id), ConsistentRead: true }));
     return out.Item;
@@ -150,6 +165,106 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
     async get(id) {
       const item = await getItem(id);
       return item ? toRecord(item) : undefined;
+    },
+
+    // Same read-merge-write on `version` as applyStatus: a status webhook may have created the item first
+    // (Graph answers, Meta sends `sent`, and only then do we write), so merge rather than overwrite.
+    async recordOutbound(r: OutboundRecord) {
+      const entry: StoredStatus = { status: r.status, timestamp: r.statusAt, ...(r.errors?.length ? { errors: r.errors } : {}) };
+      const fields: Record<string, unknown> = {
+        id: r.id,
+        channel: r.channel,
+        direction: 'out',
+        type: r.type,
+        contactId: r.contactId,
+        phoneNumberId: r.phoneNumberId,
+        timestamp: r.timestamp,
+        convSk: `${r.timestamp}#${r.id}`,
+        text: r.text,
+        media: r.media,
+        template: r.template,
+        context: r.replyTo ? { messageId: r.replyTo } : undefined,
+        errors: r.errors,
+        idempotencyKey: r.idempotencyKey,
+      };
+      for (let attempt = 0; attempt < MAX_STATUS_ATTEMPTS; attempt++) {
+        if (attempt) await new Promise((res) => setTimeout(res, Math.random() * 10 * 2 ** attempt));
+        const item = await getItem(r.id);
+        try {
+          if (!item) {
+            await db.send(
+              new PutCommand({
+                TableName: tableName,
+                Item: { ...messageKey(r.id), ...fields, status: currentStatus([entry]), statuses: [entry], version: 1 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            );
+            return;
+          }
+          const history = Array.isArray(item.statuses) ? (item.statuses as StoredStatus[]) : [];
+          const merged = addStatus(history, entry).history;
+          const version = typeof item.version === 'number' ? item.version : 0;
+          const names: Record<string, string> = { '#statuses': 'statuses', '#status': 'status', '#version': 'version' };
+          const values: Record<string, unknown> = {
+            ':statuses': merged,
+            ':status': currentStatus(merged),
+            ':next': version + 1,
+            ':version': version,
+          };
+          const sets = ['#statuses = :statuses', '#status = :status', '#version = :next'];
+          for (const [k, v] of Object.entries(fields)) {
+            if (v === undefined) continue;
+            names[`#${k}`] = k;
+            values[`:${k}`] = v;
+            sets.push(`#${k} = :${k}`);
+          }
+          names['#fromStatuses'] = 'timestampFromStatuses';
+          await db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: messageKey(r.id),
+              UpdateExpression: `SET ${sets.join(', ')} REMOVE #fromStatuses`,
+              ConditionExpression: version ? '#version = :version' : 'attribute_not_exists(#version) OR #version = :version',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          );
+          return;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      throw new Error(`message ${r.id}: outbound record lost ${MAX_STATUS_ATTEMPTS} write races`);
+    },
+
+    async lastCard(contactId) {
+      let start: Record<string, unknown> | undefined;
+      for (let page = 0; page < LAST_CARD_PAGES; page++) {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: BY_CONTACT_INDEX,
+            KeyConditionExpression: 'contactId = :c',
+            FilterExpression: 'attribute_exists(cardStatus)',
+            ExpressionAttributeValues: { ':c': contactId },
+            ScanIndexForward: false,
+            Limit: 100,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        const item = out.Items?.[0];
+        if (item) {
+          const card: LastCard = {
+            status: String(item.cardStatus),
+            at: typeof item.cardStatusAt === 'string' ? item.cardStatusAt : String(item.timestamp),
+          };
+          if (typeof item.cardName === 'string' && item.cardName) card.name = item.cardName;
+          return card;
+        }
+        start = out.LastEvaluatedKey;
+        if (!start) return undefined;
+      }
+      return undefined;
     },
 
     async listByContact(contactId, { limit, cursor }) {

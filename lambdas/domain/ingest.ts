@@ -3,6 +3,7 @@
 // Meta redelivers, and the idempotent writes make that retry store each item once.
 import { identityKey } from './contact-identity.js';
 import { mapLimit } from './map-limit.js';
+import type { MetricSink } from './metric-catalog.js';
 import type { Channel, ParsedDelivery, ProviderUser } from './model.js';
 import type { ContactStore, DeliveryArchive, MessageStore, PutOutcome, WorkJob, WorkSink } from './ports.js';
 import { planWork } from './work-plan.js';
@@ -16,6 +17,8 @@ export interface IngestDeps {
   now?: () => Date;
   /** Writes in flight at once: a 1000-update batch must fit Lambda's timeout without flooding DynamoDB. */
   concurrency?: number;
+  /** InboundMessages by type, Statuses by state, DuplicatesSkipped: emitted once per delivery, after persistence. */
+  metrics?: MetricSink;
 }
 
 export interface Tally {
@@ -65,12 +68,36 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
   // (the first attempt may have died between storing and enqueueing); consumers dedupe by message id.
   if (deps.work && jobs.length) await deps.work.enqueue(jobs);
 
+  if (deps.metrics) {
+    emitDeliveryMetrics(deps.metrics, {
+      messageTypes: delivery.messages.filter((_, i) => messageOutcomes[i] === 'stored').map((m) => m.type),
+      statusStates: delivery.statuses.filter((_, i) => statusOutcomes[i] === 'stored').map((s) => s.status),
+      duplicates: [...messageOutcomes, ...statusOutcomes, ...eventOutcomes].filter((o) => o === 'duplicate').length,
+    });
+  }
+
   return {
     messages: tally(messageOutcomes),
     statuses: tally(statusOutcomes),
     events: tally(eventOutcomes),
     jobs: jobs.length,
   };
+}
+
+/** One data point per distinct type and state (a batch of 100 texts is one InboundMessages=100 point). */
+function emitDeliveryMetrics(
+  sink: MetricSink,
+  counts: { messageTypes: readonly string[]; statusStates: readonly string[]; duplicates: number },
+): void {
+  for (const [type, n] of countBy(counts.messageTypes)) sink.emit('InboundMessages', n, { type });
+  for (const [state, n] of countBy(counts.statusStates)) sink.emit('Statuses', n, { state });
+  if (counts.duplicates) sink.emit('DuplicatesSkipped', counts.duplicates);
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const v of values) out.set(v, (out.get(v) ?? 0) + 1);
+  return out;
 }
 
 function tally(outcomes: readonly PutOutcome[]): Tally {

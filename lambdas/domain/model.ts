@@ -133,4 +133,13 @@ export interface ContactView {
   emails: string[];
   createdAt: string;
   lastInboundAt?: string;
+  /** Business card fields (GET /contacts, `wa contacts export`). */
+  title?: string;
+  company?: string;
+  department?: string;
+  address?: string;
+  websites?: string[];
+  /** Set on contacts created from a business card: who sent it, in which message. */
+  sourceContactId?: string;
+  sourceMessageId?: string;
 }

@@ -33,6 +33,17 @@ export interface ContactRecord {
   emails: string[];
   createdAt: string;
   lastInboundAt?: string;
+  /** The customer's `/lang` choice (bot replies); absent = guessed each time. */
+  lang?: 'ru' | 'en';
+  /** Business card fields (card-created or card-merged contacts); see domain/card-contact.ts. */
+  title?: string;
+  company?: string;
+  department?: string;
+  address?: string;
+  websites?: string[];
+  /** A contact created from a business card: the WhatsApp contact who sent it and the card message's id. */
+  sourceContactId?: string;
+  sourceMessageId?: string;
 }
 
 export interface ContactStore {

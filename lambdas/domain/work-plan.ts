@@ -1,15 +1,18 @@
 // Which asynchronous work an inbound message asks for. Pure: the webhook hands the jobs to a WorkSink.
+import { detectCommand } from './commands.js';
 import type { InboundMessage } from './model.js';
 import type { WorkJob } from './ports.js';
-
-const COMMAND = /^\/([a-z][a-z0-9_]*)(?:@\S+)?(?:\s+([\s\S]*))?$/i;
 
 export function planWork(message: InboundMessage, contactId: string | undefined): WorkJob[] {
   if (!contactId) return [];
   const base = { messageId: message.id, contactId, phoneNumberId: message.phoneNumberId };
   if (message.type === 'text' && message.text) {
-    const match = COMMAND.exec(message.text.trim());
-    if (match?.[1]) return [{ kind: 'command', command: match[1].toLowerCase(), args: match[2]?.trim() ?? '', ...base }];
+    // detectCommand knows every spelling (`/старт`, `/help?`); an unknown `/foo` keeps its word for the reply.
+    const found = detectCommand(message.text);
+    if (found) {
+      const command = found.command === 'unknown' ? found.word : found.command;
+      return [{ kind: 'command', command, args: found.arg ?? '', ...base }];
+    }
   }
   const media = message.media;
   if (media?.id && (message.type === 'image' || (message.type === 'document' && isCardDocument(media.mimeType)))) {

@@ -5,7 +5,7 @@ import { InvalidCursor, type ContactRecord, type ContactStore, type MessageRecor
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/env.js';
-import { logger } from '../adapters/logger.js';
+import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
 import { fail, json, pathParam, type HttpEvent, type HttpResult } from './http.js';
 
@@ -109,4 +109,4 @@ export function defaultAdminDeps(): AdminDeps {
   };
 }
 
-export const handler = createAdminHandler(defaultAdminDeps());
+export const handler = observe(createAdminHandler(defaultAdminDeps()), { correlate: httpCorrelation });

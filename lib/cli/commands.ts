@@ -5,6 +5,10 @@ export interface Command {
 
 export const commands: Record<string, () => Promise<Command>> = {
   simulate: () => import('./simulate.js'),
+  send: () => import('./send.js'),
   qr: () => import('./qr.js'),
   card: () => import('./card.js'),
+  diagnose: () => import('./diagnose.js'),
+  accounts: () => import('./accounts.js'),
+  token: () => import('./token.js'),
 };

@@ -27,6 +27,8 @@ export function describeLocal(stack: LocalStack, env: NodeJS.ProcessEnv): string
     `  curl '${stack.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${shown('WHATSAPP_VERIFY_TOKEN')}&hub.challenge=42'`,
     `  npx wa simulate text "hello" --from 996555123456 --url ${stack.url}/webhooks/whatsapp`,
     `  curl -H "Authorization: Bearer ${shown('ADMIN_TOKEN')}" ${stack.url}/contacts/996555123456/messages`,
+    `  npx wa simulate text "/start" --from 996555123456 --url ${stack.url}/webhooks/whatsapp   (the bot answers)`,
+    `  npx wa send --to +996555123456 --text "hello" --api ${stack.url}`,
     ...(stack.info.length ? ['', ...stack.info] : []),
     '',
     'Ctrl-C stops.',

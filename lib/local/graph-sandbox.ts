@@ -247,6 +247,7 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
     const caller = check.token;
 
     if (method === 'GET' && first === 'debug_token' && !second) return replyToDebugToken(query, caller, reply, replyError);
+    if (method === 'GET' && first === 'oauth' && second === 'revoke' && !third) return replyToRevoke(query, reply, replyError);
     if (!first) return replyError(objectNotFound(method, ''));
 
     if (method === 'POST' && second === 'messages' && !third) return replyToSend(first, body, caller, reply, replyError);
@@ -452,6 +453,19 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
     data['scopes'] = t.scopes;
     data['user_id'] = t.userId;
     reply(200, { data });
+  }
+
+  /** oauth/revoke (facts §6.2): the app's credentials and the token to revoke; invalidation is immediate. */
+  function replyToRevoke(query: Record<string, string>, reply: Reply, replyError: ReplyError): void {
+    for (const p of ['client_id', 'client_secret', 'revoke_token']) {
+      if (!query[p]) return replyError(parameterRequired(p));
+    }
+    if (query['client_id'] !== accounts.app.id) return replyError({ message: 'Error validating application. Invalid application ID.', type: 'OAuthException', code: 101, httpStatus: 400 });
+    if (query['client_secret'] !== accounts.app.secret) return replyError(badClientSecret());
+    const target = accounts.tokens.find((t) => t.token === query['revoke_token']);
+    if (!target) return replyError(invalidToken());
+    target.revoked = true;
+    reply(200, { success: 'true' });
   }
 
   /** oauth/access_token with grant_type=fb_exchange_token: a new 60-day token with the old one's rights. */

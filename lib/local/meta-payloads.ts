@@ -84,6 +84,46 @@ export function textDelivery(o: TextOptions): { delivery: MetaDelivery; messageI
   };
 }
 
+export interface MediaMessageOptions extends Business, Customer {
+  /** `image`, or `document` (a file sent as is: PDFs, uncompressed photos). */
+  kind: 'image' | 'document';
+  /** The media id Graph knows the file by (the sandbox's, after a local upload). */
+  mediaId: string;
+  mimeType: string;
+  /** Hex SHA-256 of the file; the webhook carries it base64-encoded, as Meta does. */
+  sha256Hex?: string;
+  caption?: string;
+  /** Documents only. */
+  filename?: string;
+  id?: string;
+  timestamp?: Date;
+}
+
+/** An inbound image or document message as Meta delivers it (`messages[].image` / `.document`). */
+export function mediaDelivery(o: MediaMessageOptions): { delivery: MetaDelivery; messageId: string } {
+  if (!o.waId && !o.userId) throw new Error('a media message needs a sender: waId (phone) or userId (BSUID)');
+  const messageId = o.id ?? newWamid();
+  const media: Record<string, unknown> = {
+    ...(o.caption ? { caption: o.caption } : {}),
+    ...(o.kind === 'document' ? { filename: o.filename ?? 'card' } : {}),
+    mime_type: o.mimeType,
+    ...(o.sha256Hex ? { sha256: Buffer.from(o.sha256Hex, 'hex').toString('base64') } : {}),
+    id: o.mediaId,
+  };
+  const message: Record<string, unknown> = {
+    ...(o.waId ? { from: o.waId } : {}),
+    ...(o.userId ? { from_user_id: o.userId } : {}),
+    id: messageId,
+    timestamp: unix(o.timestamp),
+    type: o.kind,
+    [o.kind]: media,
+  };
+  return {
+    delivery: envelope(o, { messaging_product: 'whatsapp', metadata: metadata(o), contacts: [contactBlock(o)], messages: [message] }),
+    messageId,
+  };
+}
+
 export function statusDelivery(o: StatusOptions): MetaDelivery {
   const r = o.recipient ?? {};
   const status: Record<string, unknown> = {

@@ -26,7 +26,13 @@ export interface LocalContext {
 export interface LocalService {
   name: string;
   /** Runs after the tables exist and before the handlers load; `env` it returns is set for the handlers. */
-  start(ctx: LocalContext): Promise<{ close(): Promise<void>; env?: Record<string, string>; info?: string[] }>;
+  start(ctx: LocalContext): Promise<{
+    close(): Promise<void>;
+    env?: Record<string, string>;
+    info?: string[];
+    /** Called once the HTTP server listens, with its URL (a sandbox that calls the local webhook needs it). */
+    ready?(stack: { url: string }): void | Promise<void>;
+  }>;
 }
 
 export interface StartLocalOptions {
@@ -38,6 +44,8 @@ export interface StartLocalOptions {
   /** Where settings (WHATSAPP_*, ADMIN_TOKEN) are read from; default process.env. */
   env?: NodeJS.ProcessEnv;
   services?: LocalService[];
+  /** Routes that exist only locally (never in AWS), keyed `METHOD /path`; admin-authenticated like admin routes. */
+  localRoutes?: Record<string, LocalRoute>;
 }
 
 export interface LocalStack extends LocalContext {
@@ -47,6 +55,9 @@ export interface LocalStack extends LocalContext {
   info: string[];
   close(): Promise<void>;
 }
+
+/** A local-only route: `POST /local/media` (lib/local/card-media.ts) lets `wa simulate image` upload a file. */
+export type LocalRoute = (request: { body: Buffer; contentType: string | undefined; query: URLSearchParams }) => Promise<{ statusCode: number; body: unknown }>;
 
 let started = false;
 
@@ -75,11 +86,13 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
 
     const ctx: LocalContext = { settings, tableNames, dynamoEndpoint: dynamo.endpoint, ...(dataDir ? { dataDir } : {}) };
     const info: string[] = [];
+    const readies: NonNullable<Awaited<ReturnType<LocalService['start']>>['ready']>[] = [];
     for (const service of options.services ?? []) {
       const running = await service.start(ctx);
       closers.push(running.close);
       Object.assign(process.env, running.env ?? {});
       info.push(...(running.info ?? []));
+      if (running.ready) readies.push(running.ready.bind(running));
     }
 
     const handlers = Object.fromEntries(
@@ -87,7 +100,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     ) as Record<keyof typeof functions, HttpHandler>;
     const route = createRouter();
     const server = createServer((req, res) => {
-      serve(req, res, route, handlers, settings.ADMIN_TOKEN).catch((error) => {
+      serve(req, res, route, handlers, settings.ADMIN_TOKEN, options.localRoutes).catch((error) => {
         console.error('local runner: request failed', error);
         if (!res.headersSent) writeResult(res, { statusCode: 500, body: JSON.stringify({ error: 'local runner failed' }) });
       });
@@ -105,7 +118,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         }),
     );
     const { port } = server.address() as AddressInfo;
-    return { ...ctx, url: `http://${host}:${port}`, port, info, close: closeAll };
+    const url = `http://${host}:${port}`;
+    for (const ready of readies) await ready({ url });
+    return { ...ctx, url, port, info, close: closeAll };
   } catch (error) {
     await closeAll();
     started = false;
@@ -133,8 +148,22 @@ async function serve(
   route: ReturnType<typeof createRouter>,
   handlers: Record<string, HttpHandler>,
   adminToken: string,
+  localRoutes: Record<string, LocalRoute> = {},
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
+  const local = localRoutes[`${req.method ?? 'GET'} ${url.pathname}`];
+  if (local) {
+    const problem = adminAuthProblem(req.headers.authorization, adminToken);
+    const body = problem ? undefined : await readBody(req);
+    if (problem) req.resume();
+    const result = problem
+      ? { statusCode: 401, body: { error: problem } }
+      : body
+        ? await local({ body, contentType: req.headers['content-type'], query: url.searchParams })
+        : { statusCode: 413, body: { error: `body over ${MAX_BODY_BYTES} bytes` } };
+    writeResult(res, { statusCode: result.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result.body) });
+    return;
+  }
   const found = route(req.method ?? 'GET', url.pathname);
   if (!('match' in found)) {
     req.resume();

@@ -4,7 +4,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { tableActions } from '../../lib/constructs/data-table.js';
 import { commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
-import { secretOutputId, WEBHOOK_PATH } from '../../lib/stack.js';
+import { ROTATION_WRITE_ACTIONS } from '../../lib/constructs/token-lifecycle.js';
+import { ROTATED_BY, secretOutputId, WEBHOOK_PATH } from '../../lib/stack.js';
 import { asList, logicalId, referencedIds, resources, roleStatements, synthStack } from '../support/synth.js';
 
 const { stack, template } = synthStack();
@@ -161,8 +162,12 @@ describe('functions', () => {
           .filter((id) => all[id]?.Type === 'AWS::SecretsManager::Secret'),
       );
       expect([...secretsTouched].sort()).toEqual(spec.secrets.map(secretId).sort());
+      // Read only, except that a secret's rotation function may also stage new versions of that one secret.
+      const rotates = Object.entries(ROTATED_BY).filter(([, fn]) => fn === name).map(([secret]) => secretId(secret));
       for (const s of statements.filter((st) => [...referencedIds(st.Resource)].some((id) => secretsTouched.has(id)))) {
-        expect(asList(s.Action).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+        const rotationWrite = [...referencedIds(s.Resource)].every((id) => rotates.includes(id));
+        const allowed = [['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], ...(rotationWrite ? [[...ROTATION_WRITE_ACTIONS].sort()] : [])];
+        expect(allowed).toContainEqual(asList(s.Action).sort());
       }
     });
 

@@ -1,0 +1,138 @@
+// The card worker's SQS batch handler, without its engines: the Lambda entry (card-worker.ts) and the local
+// runner (lib/local/card-worker.ts) give it a reader each. Thin: decode each record, let the pipeline
+// (domain/card-pipeline.ts) run the job, turn its answer into SQS terms: a retry hides the message for the
+// pipeline's delay and reports it failed; the last attempt (the customer already told) makes it visible at once
+// and reports it failed, so SQS moves it to the dead-letter queue at its next receive.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { cardPipeline, queues } from '../../lib/resources.js';
+import {
+  CardUnreadable,
+  decodeCardJob,
+  InvalidCardJob,
+  processCardJob,
+  type CardImageReader,
+  type CardPipelineDeps,
+  type MediaSource,
+} from '../domain/card-pipeline.js';
+import { isLang } from '../domain/language.js';
+import { getAccessToken } from '../adapters/access-token.js';
+import { createCardProgressStore } from '../adapters/card-progress-store.js';
+import { createReplySink } from '../adapters/card-queue.js';
+import { createContactStore } from '../adapters/contact-store.js';
+import { dynamo } from '../adapters/dynamo-client.js';
+import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
+import { GraphClient, GraphError, MediaTooLargeError } from '../adapters/graph-client.js';
+import { logger } from '../adapters/logger.js';
+import { createMediaStore } from '../adapters/media-store.js';
+import { metricSink } from '../adapters/metrics.js';
+import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
+
+export interface CardWorkerDeps {
+  pipeline: CardPipelineDeps;
+  queue: Pick<JobQueue, 'changeVisibility'>;
+}
+
+/** Failures outside the pipeline's classification (a store outage while loading the job): look again later. */
+const UNEXPECTED_FAILURE_DELAY_SECONDS = 30;
+
+class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  async function hideThenFail(record: SQSRecord, seconds: number, why: string): Promise<never> {
+    await deps.queue.changeVisibility(record.receiptHandle, seconds);
+    throw new RetryLater(why);
+  }
+
+  async function handleRecord(record: SQSRecord): Promise<void> {
+    const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
+    const base = { sqsMessageId: record.messageId, attempt };
+    let result;
+    try {
+      const job = decodeCardJob(record.body);
+      Object.assign(base, { messageId: job.messageId });
+      result = await processCardJob(job, attempt, deps.pipeline);
+    } catch (error) {
+      if (error instanceof InvalidCardJob) {
+        // Never dropped: back to the queue at once until the redrive policy parks it in the DLQ for a person.
+        logger.error('unusable card job: sending it to the dead-letter queue', { ...base, reason: error.message });
+        return hideThenFail(record, 0, error.message);
+      }
+      logger.error('card job failed unexpectedly', { ...base, error: error as Error });
+      return hideThenFail(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
+    }
+    switch (result.action) {
+      case 'done':
+        logger.info('card job done', { ...base, outcome: result.outcome, detail: result.detail });
+        return;
+      case 'retry':
+        logger.warn('card job will be retried', { ...base, delaySeconds: result.delaySeconds, detail: result.detail });
+        return hideThenFail(record, result.delaySeconds, result.detail);
+      case 'dead_letter':
+        logger.error('card job gave up (customer told): it goes to the dead-letter queue', { ...base, detail: result.detail });
+        return hideThenFail(record, 0, result.detail);
+    }
+  }
+
+  return async (event) =>
+    // One record at a time: OCR is CPU and memory heavy, and the batch is small.
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
+      processInParallel: false,
+    });
+}
+
+/** Graph media -> bytes, with the failures no retry fixes (too large, media gone) as CardUnreadable. */
+export function graphMediaSource(graph: GraphClient): MediaSource {
+  return {
+    async fetch(mediaId, options) {
+      try {
+        const media = await graph.fetchMediaBytes(mediaId, options);
+        return { bytes: media.bytes, mimeType: media.mimeType };
+      } catch (error) {
+        if (error instanceof MediaTooLargeError) throw new CardUnreadable(error.message);
+        if (error instanceof GraphError && error.error.retryClass === 'none') throw new CardUnreadable(error.message);
+        throw error;
+      }
+    },
+  };
+}
+
+/** Comma-separated seconds (`20,60`); absent = the pipeline's default. */
+export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number[] | undefined {
+  const text = optionalEnv('CARD_RETRY_DELAYS_SECONDS', env);
+  if (!text) return undefined;
+  const delays = text.split(',').map((s) => Number(s.trim()));
+  // SQS accepts visibility timeouts up to 12 hours.
+  if (!delays.length || delays.some((d) => !Number.isInteger(d) || d < 0 || d > 43_200)) {
+    throw new Error(`CARD_RETRY_DELAYS_SECONDS must be comma-separated whole seconds (0 to 43200), got "${text}"`);
+  }
+  return delays;
+}
+
+/** The stores, queues and Graph client every card worker uses, with the given reader. */
+export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env): CardWorkerDeps {
+  const contacts = createContactStore(dynamo, tableNameFromEnv('contacts', env));
+  const baseUrl = optionalEnv('GRAPH_BASE_URL', env);
+  const graph = new GraphClient({ getToken: getAccessToken, ...(baseUrl ? { baseUrl } : {}) });
+  const defaultLang = optionalEnv('BOT_DEFAULT_LANG', env);
+  const delays = retryDelaysFromEnv(env);
+  return {
+    queue: createJobQueue(requireEnv(queues.card.envVar, env)),
+    pipeline: {
+      progress: createCardProgressStore(dynamo, tableNameFromEnv('messages', env)),
+      media: graphMediaSource(graph),
+      store: createMediaStore({ bucket: requireEnv(cardPipeline.mediaBucketEnvVar, env) }),
+      reader,
+      contacts,
+      replies: createReplySink(createJobQueue(requireEnv(queues.outbound.envVar, env))),
+      metrics: metricSink,
+      maxAttempts: queues.card.maxReceiveCount,
+      ...(delays ? { retryDelaysSeconds: delays } : {}),
+      ...(isLang(defaultLang) ? { defaultLang } : {}),
+      log: (message, fields) => logger.warn(message, fields),
+    },
+  };
+}

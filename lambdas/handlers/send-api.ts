@@ -1,0 +1,130 @@
+// Admin send: POST /messages. IAM-authorised in AWS (bearer ADMIN_TOKEN locally, enforced by the local router).
+// Sends synchronously through the shared sender so the caller gets the wamid:
+//   201 { id, status: "accepted" } | 400 { error, field } | 409 window closed { error, code, hint }
+//   | 422 Idempotency-Key reused for another body | 502 { error, code, subcode?, details?, retryable, hint }
+import type { CountryCode } from 'libphonenumber-js/min';
+import { parseOutboundMessage } from '../domain/outbound-message.js';
+import { createSender, type Sender, type SendOutcome } from '../domain/sender.js';
+import { getAccessToken } from '../adapters/access-token.js';
+import { createContactStore } from '../adapters/contact-store.js';
+import { dynamo } from '../adapters/dynamo-client.js';
+import { optionalEnv, tableNameFromEnv } from '../adapters/env.js';
+import { GraphClient } from '../adapters/graph-client.js';
+import { createIdempotencyStore } from '../adapters/idempotency-store.js';
+import { logger } from '../adapters/logger.js';
+import { createMessageStore } from '../adapters/message-store.js';
+import { header, json, rawBody, type HttpEvent, type HttpResult } from './http.js';
+
+export interface SendApiDeps {
+  sender: Sender;
+  /** The business number to send from when the body names none (PHONE_NUMBER_ID / WHATSAPP_PHONE_NUMBER_ID). */
+  phoneNumberId?: string;
+  /** Country for national-format numbers in `to` (DEFAULT_COUNTRY, e.g. RU); unset = international only. */
+  defaultCountry?: CountryCode;
+}
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+/** Printable ASCII without spaces, as Stripe-style keys are (UUIDs, ULIDs, request ids). */
+const KEY = /^[\x21-\x7e]{1,200}$/;
+/** Fields of the body that are about routing, not the message. */
+const ROUTING_FIELDS = ['channel', 'phoneNumberId'] as const;
+
+const invalid = (field: string, message: string): HttpResult =>
+  json(400, { error: field ? `${field}: ${message}` : message, field });
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => Promise<HttpResult> {
+  async function send(event: HttpEvent): Promise<HttpResult> {
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody(event).toString('utf8'));
+    } catch {
+      return invalid('', 'the body must be JSON');
+    }
+    if (!isRecord(body)) return invalid('', 'the body must be a JSON object');
+    const channel = body['channel'];
+    if (channel !== undefined && channel !== 'meta') {
+      return invalid('channel', 'must be "meta" (the Meta Cloud API); other channels cannot be sent through this endpoint yet');
+    }
+    const from = body['phoneNumberId'] ?? deps.phoneNumberId;
+    if (from === undefined) return invalid('phoneNumberId', 'is required: no default business number is configured (PHONE_NUMBER_ID)');
+    if (typeof from !== 'string' || !/^\d{5,20}$/.test(from)) return invalid('phoneNumberId', "must be Meta's numeric phone number id");
+    const message = Object.fromEntries(Object.entries(body).filter(([k]) => !(ROUTING_FIELDS as readonly string[]).includes(k)));
+    const parsed = parseOutboundMessage(message, deps.defaultCountry ? { defaultCountry: deps.defaultCountry } : {});
+    if (!parsed.ok) return invalid(parsed.error.field, parsed.error.message);
+
+    const key = header(event, IDEMPOTENCY_HEADER);
+    if (key !== undefined && !KEY.test(key)) {
+      return json(400, { error: 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces', field: 'Idempotency-Key' });
+    }
+    const { outcome, replayed } = await deps.sender.send({
+      message: parsed.message,
+      phoneNumberId: from,
+      ...(key !== undefined ? { idempotencyKey: `api:${key}` } : {}),
+    });
+    const result = answer(outcome);
+    logger.info('admin send', { status: result.statusCode, replayed, ...(outcome.ok ? { wamid: outcome.wamid } : {}) });
+    if (replayed) result.headers = { ...result.headers, 'idempotent-replayed': 'true' };
+    return result;
+  }
+
+  return async (event) => {
+    try {
+      if (event.routeKey === 'POST /messages') return await send(event);
+      return json(404, { error: `no route ${event.routeKey}` });
+    } catch (error) {
+      logger.error('admin send failed', { routeKey: event.routeKey, error: error as Error });
+      return json(500, { error: 'internal error while sending; it is safe to retry with the same Idempotency-Key' });
+    }
+  };
+}
+
+export function answer(outcome: SendOutcome): HttpResult {
+  if (outcome.ok) return json(201, { id: outcome.wamid, status: 'accepted' });
+  switch (outcome.kind) {
+    case 'window_closed':
+      return json(409, {
+        error: 'The 24-hour customer service window is closed: only template messages can be sent to this customer now',
+        code: 'window_closed',
+        hint: outcome.hint,
+      });
+    case 'in_progress':
+      return json(409, { error: 'A request with this Idempotency-Key is still being processed: retry in a moment', code: 'in_progress' });
+    case 'key_reused':
+      return json(422, { error: 'This Idempotency-Key was already used for a different message', code: 'idempotency_key_reused' });
+    case 'graph': {
+      const e = outcome.error;
+      return json(502, {
+        error: e.message,
+        code: e.code,
+        ...(e.subcode !== undefined ? { subcode: e.subcode } : {}),
+        ...(e.details !== undefined ? { details: e.details } : {}),
+        retryable: e.retryable,
+        hint: e.hint,
+      });
+    }
+  }
+}
+
+export function defaultSendApiDeps(): SendApiDeps {
+  const messagesTable = tableNameFromEnv('messages');
+  const baseUrl = optionalEnv('GRAPH_BASE_URL');
+  const sender = createSender({
+    graph: new GraphClient({ getToken: getAccessToken, ...(baseUrl ? { baseUrl } : {}) }),
+    contacts: createContactStore(dynamo, tableNameFromEnv('contacts')),
+    messages: createMessageStore(dynamo, messagesTable),
+    idempotency: createIdempotencyStore(dynamo, messagesTable),
+  });
+  const phoneNumberId = optionalEnv('PHONE_NUMBER_ID') ?? optionalEnv('WHATSAPP_PHONE_NUMBER_ID');
+  const country = optionalEnv('DEFAULT_COUNTRY');
+  return {
+    sender,
+    ...(phoneNumberId ? { phoneNumberId } : {}),
+    ...(country && /^[A-Z]{2}$/.test(country) ? { defaultCountry: country as CountryCode } : {}),
+  };
+}
+
+export const handler = createSendApiHandler(defaultSendApiDeps());

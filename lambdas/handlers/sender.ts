@@ -1,0 +1,109 @@
+// Sender Lambda: consumes the outbound queue (bot command jobs, reply jobs) with partial batch failures.
+// Thin: decode each record, let the domain handle the job, turn its answer into SQS terms: a retry hides the
+// message for the policy's delay (ChangeMessageVisibility) and reports it failed; out of attempts it is made
+// visible at once and reported failed, so SQS moves it to the dead-letter queue at its next receive.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { queues } from '../../lib/resources.js';
+import { isLang } from '../domain/language.js';
+import { decodeJob, handleOutboundJob, InvalidJob, type JobDeps } from '../domain/outbound-job.js';
+import { createSender } from '../domain/sender.js';
+import { getAccessToken } from '../adapters/access-token.js';
+import { createContactStore } from '../adapters/contact-store.js';
+import { dynamo } from '../adapters/dynamo-client.js';
+import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
+import { GraphClient } from '../adapters/graph-client.js';
+import { createIdempotencyStore } from '../adapters/idempotency-store.js';
+import { logger } from '../adapters/logger.js';
+import { createMessageStore } from '../adapters/message-store.js';
+import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
+
+export interface SenderHandlerDeps {
+  jobs: JobDeps;
+  queue: Pick<JobQueue, 'changeVisibility'>;
+}
+
+/** Failures the domain did not classify (a store outage): hidden this long before SQS hands them out again. */
+const UNEXPECTED_FAILURE_DELAY_SECONDS = 30;
+
+class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  async function hideThenFail(record: SQSRecord, seconds: number, why: string): Promise<never> {
+    await deps.queue.changeVisibility(record.receiptHandle, seconds);
+    throw new RetryLater(why);
+  }
+
+  async function handleRecord(record: SQSRecord): Promise<void> {
+    const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
+    const base = { sqsMessageId: record.messageId, attempt };
+    let result;
+    try {
+      const job = decodeJob(record.body);
+      result = await handleOutboundJob(job, attempt, deps.jobs);
+    } catch (error) {
+      if (error instanceof InvalidJob) {
+        // Never dropped: straight back to the queue until the redrive policy parks it in the DLQ for a person.
+        logger.error('unusable outbound job: sending it to the dead-letter queue', { ...base, reason: error.message });
+        return hideThenFail(record, 0, error.message);
+      }
+      logger.error('outbound job failed unexpectedly', { ...base, error: error as Error });
+      return hideThenFail(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
+    }
+    switch (result.action) {
+      case 'done':
+        logger.info('outbound job done', { ...base, outcome: result.outcome, wamid: result.wamid, detail: result.detail });
+        return;
+      case 'retry':
+        logger.warn('outbound job will be retried', { ...base, delaySeconds: result.delaySeconds, detail: result.detail });
+        return hideThenFail(record, result.delaySeconds, result.detail);
+      case 'dead_letter':
+        logger.error('outbound job gave up: it goes to the dead-letter queue', { ...base, detail: result.detail });
+        return hideThenFail(record, 0, result.detail);
+    }
+  }
+
+  return async (event) =>
+    // A processor per invocation: it keeps per-batch state.
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+}
+
+export function defaultSenderDeps(): SenderHandlerDeps {
+  const contacts = createContactStore(dynamo, tableNameFromEnv('contacts'));
+  const messagesTable = tableNameFromEnv('messages');
+  const messages = createMessageStore(dynamo, messagesTable);
+  const graph = new GraphClient({ getToken: getAccessToken, ...graphBase() });
+  const defaultLang = optionalEnv('BOT_DEFAULT_LANG');
+  const timeZone = optionalEnv('BOT_TIME_ZONE');
+  return {
+    queue: createJobQueue(requireEnv(queues.outbound.envVar)),
+    jobs: {
+      sender: createSender({ graph, contacts, messages, idempotency: createIdempotencyStore(dynamo, messagesTable) }),
+      contacts,
+      bot: {
+        contacts,
+        messages,
+        cards: {
+          async facts(contactId) {
+            const [ids, lastCard] = await Promise.all([contacts.cardContactIds(contactId), messages.lastCard(contactId)]);
+            return { cardContacts: ids.length, ...(lastCard ? { lastCard } : {}) };
+          },
+        },
+        ...(isLang(defaultLang) ? { defaultLang } : {}),
+        ...(timeZone ? { timeZone } : {}),
+      },
+      markRead: (phoneNumberId, messageId) => graph.markRead(phoneNumberId, messageId),
+      log: (message, fields) => logger.warn(message, fields),
+    },
+  };
+}
+
+function graphBase(): { baseUrl?: string } {
+  const baseUrl = optionalEnv('GRAPH_BASE_URL');
+  return baseUrl ? { baseUrl } : {};
+}
+
+// Built at module load: a missing variable fails the cold start with its name.
+export const handler = createSenderHandler(defaultSenderDeps());

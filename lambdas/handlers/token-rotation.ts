@@ -1,0 +1,48 @@
+// Secrets Manager invokes this once per rotation step (createSecret, setSecret, testSecret, finishSecret) for
+// the access token secret. Thin: check the event, run the step, let a failure throw so Secrets Manager marks
+// the rotation failed (which the alarms report).
+import type { SecretsManagerRotationEvent } from 'aws-lambda';
+import { isRotationStep, runRotationStep, type RotationDeps, type RotationOutcome } from '../domain/token-rotation.js';
+import { logger } from '../adapters/logger.js';
+import { metaConfigFromEnv } from '../adapters/meta-config.js';
+import { createSecretReader } from '../adapters/secrets.js';
+import { createSecretVersionStore } from '../adapters/secret-versions.js';
+import { createTokenAuthority } from '../adapters/token-authority.js';
+
+export class InvalidRotationEvent extends Error {
+  override readonly name = 'InvalidRotationEvent';
+}
+
+export function createRotationHandler(deps: RotationDeps): (event: SecretsManagerRotationEvent) => Promise<RotationOutcome> {
+  return async (event) => {
+    const step: unknown = event?.Step;
+    if (!isRotationStep(step)) throw new InvalidRotationEvent(`unknown rotation step ${JSON.stringify(step)}`);
+    if (typeof event.SecretId !== 'string' || !event.SecretId) throw new InvalidRotationEvent('SecretId is missing');
+    if (typeof event.ClientRequestToken !== 'string' || !event.ClientRequestToken) throw new InvalidRotationEvent('ClientRequestToken is missing');
+    const outcome = await runRotationStep({ step, secretId: event.SecretId, clientRequestToken: event.ClientRequestToken }, deps);
+    deps.log.info('rotation step done', { step, outcome });
+    return outcome;
+  };
+}
+
+function defaultDeps(): RotationDeps {
+  const config = metaConfigFromEnv();
+  const secrets = createSecretReader();
+  return {
+    store: createSecretVersionStore(),
+    authority: createTokenAuthority({
+      graph: config.graph,
+      appSecret: () => secrets.get('appSecret'),
+      ...(config.appId ? { appId: config.appId } : {}),
+      ...(config.phoneNumberId ? { phoneNumberId: config.phoneNumberId } : {}),
+    }),
+    log: { info: (m, e) => logger.info(m, e ?? {}), warn: (m, e) => logger.warn(m, e ?? {}) },
+  };
+}
+
+const rotate = createRotationHandler(defaultDeps());
+
+// Secrets Manager only looks at success or failure; the outcome is for the log.
+export const handler = async (event: SecretsManagerRotationEvent): Promise<void> => {
+  await rotate(event);
+};

@@ -1,0 +1,103 @@
+// Runs on the tokenWatch schedule (daily by default): asks debug_token about the access token, publishes
+// TokenDaysToExpiry and TokenValid (EMF through the metric catalogue's sink, namespace WhatsAppBusiness) for
+// the expiry and validity alarms, and, when enabled, revokes the token the last rotation replaced once its
+// grace period is over.
+import { tokenLifecycle } from '../../lib/resources.js';
+import type { MetricSink } from '../domain/metric-catalog.js';
+import { assessToken, describeHealth, tokenMetrics, type TokenHealth } from '../domain/token-health.js';
+import { revokePreviousIfDue, type RevocationOutcome, type RevocationPolicy, type SecretVersionStore, type TokenAuthority } from '../domain/token-rotation.js';
+import { createAccessTokenSource } from '../adapters/access-token.js';
+import { optionalEnv } from '../adapters/env.js';
+import { logger } from '../adapters/logger.js';
+import { metricSink } from '../adapters/metrics.js';
+import { metaConfigFromEnv } from '../adapters/meta-config.js';
+import { createSecretReader } from '../adapters/secrets.js';
+import { createSecretVersionStore } from '../adapters/secret-versions.js';
+import { createTokenAuthority } from '../adapters/token-authority.js';
+
+export interface WatchLog {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface WatchDeps {
+  readToken: () => Promise<string>;
+  authority: TokenAuthority;
+  metrics: MetricSink;
+  log: WatchLog;
+  now?: () => Date;
+  /** Present in AWS when revokePreviousToken is on: the secret's ARN and its versions. */
+  revocation?: { secretId: string; store: SecretVersionStore; policy: RevocationPolicy };
+}
+
+export interface WatchResult {
+  health?: TokenHealth;
+  revocation?: RevocationOutcome;
+}
+
+export function createTokenWatchHandler(deps: WatchDeps): () => Promise<WatchResult> {
+  const now = () => (deps.now ? deps.now() : new Date());
+  return async () => {
+    let token: string;
+    try {
+      token = await deps.readToken();
+    } catch (error) {
+      // No token at all: nothing can be sent, which is exactly what the validity alarm is for.
+      deps.log.error('no access token to check', { error: (error as Error).message });
+      deps.metrics.emit('TokenValid', 0);
+      return {};
+    }
+    const health = assessToken(await deps.authority.inspect(token), now());
+    const values = tokenMetrics(health);
+    deps.metrics.emit('TokenDaysToExpiry', values.TokenDaysToExpiry);
+    deps.metrics.emit('TokenValid', values.TokenValid);
+    const summary = { type: health.type, valid: health.valid, daysToExpiry: values.TokenDaysToExpiry, missingScopes: health.missingScopes };
+    if (!health.valid) deps.log.error(`access token check: ${describeHealth(health)}`, summary);
+    else if (health.neverExpires) {
+      deps.log.info(`access token check: the token never expires (debug_token expires_at 0); reporting TokenDaysToExpiry=${values.TokenDaysToExpiry}`, summary);
+    } else deps.log.info(`access token check: ${describeHealth(health)}`, summary);
+    if (health.missingScopes.length) deps.log.warn(`the access token lacks ${health.missingScopes.join(', ')}`);
+
+    const result: WatchResult = { health };
+    if (deps.revocation) {
+      result.revocation = await revokePreviousIfDue(deps.revocation.secretId, deps.revocation.policy, {
+        store: deps.revocation.store,
+        authority: deps.authority,
+        log: deps.log,
+        now,
+      });
+      deps.log.info('previous token revocation', { outcome: result.revocation });
+    }
+    return result;
+  };
+}
+
+function defaultDeps(): WatchDeps {
+  const config = metaConfigFromEnv();
+  const secrets = createSecretReader();
+  const deps: WatchDeps = {
+    // A fresh read every run: the watch must see the secret as it is now, not as a warm container cached it.
+    readToken: createAccessTokenSource({ reader: createSecretReader({ ttlMs: 0 }) }),
+    authority: createTokenAuthority({
+      graph: config.graph,
+      appSecret: () => secrets.get('appSecret'),
+      ...(config.appId ? { appId: config.appId } : {}),
+      ...(config.phoneNumberId ? { phoneNumberId: config.phoneNumberId } : {}),
+    }),
+    metrics: metricSink,
+    log: {
+      info: (m, e) => logger.info(m, e ?? {}),
+      warn: (m, e) => logger.warn(m, e ?? {}),
+      error: (m, e) => logger.error(m, e ?? {}),
+    },
+  };
+  const secretArn = optionalEnv('ACCESS_TOKEN_ARN');
+  if (secretArn && optionalEnv('REVOKE_PREVIOUS_TOKEN') === 'true') {
+    const grace = Number(optionalEnv('REVOKE_GRACE_MINUTES') ?? tokenLifecycle.revokeGraceMinutes);
+    deps.revocation = { secretId: secretArn, store: createSecretVersionStore(), policy: { enabled: true, graceMinutes: grace } };
+  }
+  return deps;
+}
+
+export const handler = createTokenWatchHandler(defaultDeps());

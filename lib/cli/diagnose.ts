@@ -1,0 +1,71 @@
+// `wa diagnose`: every configuration check as a table of ok | warn | fail with a hint each.
+//   (no flag)      in this process, from the environment: WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID,
+//                  WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, META_APP_ID, GRAPH_BASE_URL (the sandbox)
+//   --local        GET /diagnose on the local runner (Bearer $ADMIN_TOKEN)
+//   --api <url>    GET /diagnose on that API (SigV4; Bearer for a 127.0.0.1 URL)
+//   --aws          GET /diagnose on the deployed stack's ApiUrl (SigV4)
+// Exit code 0 when nothing fails, 1 when a check fails, 2 on a usage or transport error.
+import { parseArgs } from 'node:util';
+import { diagnose, formatReport, type DiagnoseReport } from '../../lambdas/domain/diagnose.js';
+import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv } from '../../lambdas/adapters/diagnose-facts.js';
+import { adminRequest } from './admin-request.js';
+
+const USAGE = `usage: wa diagnose [--json] [--local | --api <url> | --aws [--stack <name>]]
+  (no flag)    run the checks here, from WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET,
+               WHATSAPP_VERIFY_TOKEN, META_APP_ID and GRAPH_BASE_URL
+  --local      ask the local runner (http://127.0.0.1:3000, Bearer $ADMIN_TOKEN)
+  --api <url>  ask that API's GET /diagnose (SigV4-signed; Bearer $ADMIN_TOKEN for 127.0.0.1)
+  --aws        ask the deployed stack (ApiUrl output of --stack, default WhatsAppBusiness)
+  --json       print the report as JSON
+exit code: 0 all ok or warn, 1 a check failed, 2 usage or connection error`;
+
+const options = {
+  json: { type: 'boolean' },
+  local: { type: 'boolean' },
+  api: { type: 'string' },
+  aws: { type: 'boolean' },
+  stack: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (v.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let report: DiagnoseReport;
+  try {
+    if (v.local || v.api || v.aws) {
+      const res = await adminRequest('GET', '/diagnose', {
+        env,
+        ...(v.api ? { api: v.api } : {}),
+        ...(v.local ? { local: true } : {}),
+        ...(v.stack ? { stackName: v.stack } : {}),
+      });
+      if (res.status !== 200 || !isReport(res.body)) {
+        console.error(`GET /diagnose answered ${res.status}: ${typeof res.body === 'string' ? res.body : JSON.stringify(res.body)}`);
+        return 2;
+      }
+      report = res.body;
+    } else {
+      const facts = await gatherDiagnoseFacts(sourcesFromEnv(env));
+      report = diagnose(facts, { now: new Date(), expiryWarnDays: expiryWarnDaysFromEnv(env), tokenHome: tokenHomeFromEnv(env) });
+    }
+  } catch (error) {
+    console.error(`diagnose: ${(error as Error).message}`);
+    return 2;
+  }
+  console.log(v.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report.ok ? 0 : 1;
+}
+
+function isReport(body: unknown): body is DiagnoseReport {
+  return typeof body === 'object' && body !== null && Array.isArray((body as DiagnoseReport).checks) && typeof (body as DiagnoseReport).ok === 'boolean';
+}

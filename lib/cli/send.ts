@@ -1,0 +1,187 @@
+// `wa send`: POST /messages on the deployed API (SigV4 with the standard AWS credential chain) or the local
+// runner (Bearer $ADMIN_TOKEN); prints the wamid, and with --wait follows its status until read or failed.
+import { parseArgs } from 'node:util';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
+import { adminRequest, type AdminOptions } from './admin-request.js';
+
+const USAGE = `usage: wa send --to <phone or BSUID> <content> [options]
+content (exactly one):
+  --text <text>                     free-form text (only within 24 h of the customer's last message)
+  --template <name> [--lang <code>] [--param <value>]...
+                                    an approved template; --lang as approved (default en_US); each --param fills
+                                    the next body placeholder {{1}}, {{2}}, ...
+  --image <url> [--caption <text>]  also --video <url>, --audio <url>, --document <url> [--filename <name>]
+options:
+  --reply-to <wamid>                quote a message
+  --phone-number-id <id>            send from this business number (default: the API's configured one)
+  --idempotency-key <key>           a retry with the same key returns the first answer and sends nothing twice
+  --wait                            follow the status (sent, delivered, read) for up to --timeout seconds (30)
+  --json                            print the API's JSON answer
+target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEFAULT_PORT}, else the deployed stack):
+  --local                           the local runner (Bearer $ADMIN_TOKEN)
+  --api <url>                       that API (SigV4; Bearer $ADMIN_TOKEN for a 127.0.0.1 URL)
+  --aws [--stack <name>]            the deployed stack's ApiUrl output (SigV4, standard AWS credentials)
+exit code: 0 sent (and with --wait: delivered or read), 1 refused or failed, 2 usage or connection error`;
+
+const options = {
+  to: { type: 'string' },
+  text: { type: 'string' },
+  template: { type: 'string' },
+  lang: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  image: { type: 'string' },
+  video: { type: 'string' },
+  audio: { type: 'string' },
+  document: { type: 'string' },
+  caption: { type: 'string' },
+  filename: { type: 'string' },
+  'reply-to': { type: 'string' },
+  'phone-number-id': { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  local: { type: 'boolean' },
+  api: { type: 'string' },
+  aws: { type: 'boolean' },
+  stack: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+
+class UsageError extends Error {}
+
+const MEDIA = ['image', 'video', 'audio', 'document'] as const;
+
+/** The POST /messages body the flags describe. */
+export function buildBody(v: Values): Record<string, unknown> {
+  if (!v.to) throw new UsageError('--to is required');
+  const given = (['text', 'template', ...MEDIA] as const).filter((k) => v[k] !== undefined);
+  if (given.length !== 1) throw new UsageError(given.length ? `give only one of --${given.join(', --')}` : 'give one of --text, --template, --image, --video, --audio, --document');
+  const kind = given[0]!;
+  if (kind !== 'template' && (v.lang !== undefined || v.param !== undefined)) throw new UsageError('--lang and --param go with --template');
+  if (v.caption !== undefined && (kind === 'text' || kind === 'template' || kind === 'audio')) throw new UsageError(`--caption does not apply to --${kind}`);
+  if (v.filename !== undefined && kind !== 'document') throw new UsageError('--filename goes with --document');
+  const body: Record<string, unknown> = { to: v.to };
+  if (kind === 'text') body['text'] = v.text;
+  else if (kind === 'template') {
+    const params = v.param ?? [];
+    body['template'] = {
+      name: v.template,
+      language: v.lang ?? 'en_US',
+      ...(params.length ? { components: [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] } : {}),
+    };
+  } else {
+    const url = v[kind]!;
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`--${kind} must be an http(s) URL`);
+    body[kind] = { link: url, ...(v.caption !== undefined ? { caption: v.caption } : {}), ...(v.filename !== undefined ? { filename: v.filename } : {}) };
+  }
+  if (v['reply-to']) body['replyTo'] = v['reply-to'];
+  if (v['phone-number-id']) body['phoneNumberId'] = v['phone-number-id'];
+  return body;
+}
+
+async function localRunnerAnswers(): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${DEFAULT_HOST}:${DEFAULT_PORT}/health`, { signal: AbortSignal.timeout(500) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function target(v: Values, env: NodeJS.ProcessEnv): Promise<AdminOptions> {
+  const chosen = [v.local, v.api !== undefined, v.aws].filter(Boolean).length;
+  if (chosen > 1) throw new UsageError('give at most one of --local, --api, --aws');
+  const common: AdminOptions = { env, ...(v.stack ? { stackName: v.stack } : {}) };
+  if (v.api) return { ...common, api: v.api };
+  if (v.local) return { ...common, local: true };
+  if (v.aws) return common;
+  return (await localRunnerAnswers()) ? { ...common, local: true } : common;
+}
+
+const FINAL = new Set(['read', 'played', 'failed']);
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let v: Values;
+  let body: Record<string, unknown>;
+  let timeoutSeconds = 30;
+  try {
+    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
+    if (v.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    body = buildBody(v);
+    if (v.timeout !== undefined) {
+      if (!/^\d+$/.test(v.timeout) || Number(v.timeout) < 1) throw new UsageError('--timeout must be a whole number of seconds');
+      timeoutSeconds = Number(v.timeout);
+    }
+    if (v['idempotency-key'] !== undefined && !/^[\x21-\x7e]{1,200}$/.test(v['idempotency-key'])) {
+      throw new UsageError('--idempotency-key must be 1 to 200 printable characters without spaces');
+    }
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const to = await target(v, env);
+    const res = await adminRequest('POST', '/messages', {
+      ...to,
+      body,
+      ...(v['idempotency-key'] ? { headers: { 'Idempotency-Key': v['idempotency-key'] } } : {}),
+    });
+    const answer = (typeof res.body === 'object' && res.body !== null ? res.body : { error: String(res.body) }) as Record<string, unknown>;
+    if (res.status !== 201 || typeof answer['id'] !== 'string') {
+      if (v.json) console.log(JSON.stringify({ status: res.status, ...answer }, null, 2));
+      else {
+        console.error(`POST /messages answered ${res.status}: ${String(answer['error'] ?? JSON.stringify(answer))}`);
+        if (answer['hint']) console.error(`hint: ${String(answer['hint'])}`);
+      }
+      return 1;
+    }
+    const id = answer['id'];
+    if (v.json && !v.wait) console.log(JSON.stringify(answer, null, 2));
+    else if (!v.json) console.log(`${id} ${String(answer['status'])}`);
+    if (!v.wait) return 0;
+    const final = await follow(id, to, timeoutSeconds, !v.json, String(answer['status']));
+    if (v.json) console.log(JSON.stringify({ ...answer, ...(final ? { status: final['status'], statuses: final['statuses'] } : {}) }, null, 2));
+    const status = final?.['status'];
+    return status === 'read' || status === 'played' || status === 'delivered' ? 0 : 1;
+  } catch (error) {
+    console.error(`send: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+/** Polls GET /messages/{id}, printing each status of its history once, in order, until a final one or the timeout. */
+async function follow(id: string, to: AdminOptions, timeoutSeconds: number, print: boolean, printed: string): Promise<Record<string, unknown> | undefined> {
+  const end = Date.now() + timeoutSeconds * 1000;
+  let last: Record<string, unknown> | undefined;
+  let skipFirst = printed;
+  const seen = new Set<string>();
+  while (Date.now() < end) {
+    const res = await adminRequest('GET', `/messages/${encodeURIComponent(id)}`, to);
+    if (res.status === 200 && typeof res.body === 'object' && res.body !== null) {
+      last = res.body as Record<string, unknown>;
+      const history = Array.isArray(last['statuses']) ? (last['statuses'] as { status: string; timestamp: string; errors?: { code?: unknown; title?: unknown }[] }[]) : [];
+      for (const entry of history) {
+        const key = `${entry.status}@${entry.timestamp}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // The POST answer already showed `accepted`.
+        if (entry.status === skipFirst) {
+          skipFirst = '';
+          continue;
+        }
+        const error = entry.errors?.[0];
+        const why = entry.status === 'failed' && error ? ` (${String(error.code)}${error.title ? ` ${String(error.title)}` : ''})` : '';
+        if (print) console.log(`${id} ${entry.status}${why}`);
+      }
+      if (FINAL.has(String(last['status'] ?? ''))) return last;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last;
+}

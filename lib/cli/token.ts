@@ -1,0 +1,133 @@
+// `wa token status`: what debug_token says about WHATSAPP_ACCESS_TOKEN (validity, type, expiry, scopes, WABAs).
+// `wa token rotate`: in AWS, starts Secrets Manager rotation of the access token secret (found from the
+// stack's AccessTokenName output, or --secret-id); with --local, refreshes WHATSAPP_ACCESS_TOKEN against the
+// configured Graph endpoint (GRAPH_BASE_URL, e.g. the sandbox) and prints the new expiry on stderr and the new
+// token alone on stdout, so `export WHATSAPP_ACCESS_TOKEN=$(npx wa token rotate --local)` works.
+import { parseArgs } from 'node:util';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { assessToken, describeHealth } from '../../lambdas/domain/token-health.js';
+import { failureOf } from '../../lambdas/adapters/diagnose-facts.js';
+import { metaConfigFromEnv } from '../../lambdas/adapters/meta-config.js';
+import { createTokenAuthority } from '../../lambdas/adapters/token-authority.js';
+import { stackOutput } from './admin-request.js';
+
+const USAGE = `usage:
+  wa token status [--json]                      debug_token summary of WHATSAPP_ACCESS_TOKEN
+  wa token rotate [--secret-id <id>] [--stack <name>]
+                                                AWS: start Secrets Manager rotation of the access token secret
+  wa token rotate --local                       refresh WHATSAPP_ACCESS_TOKEN (needs META_APP_ID and
+                                                WHATSAPP_APP_SECRET); prints the new token on stdout`;
+
+const options = {
+  json: { type: 'boolean' },
+  local: { type: 'boolean' },
+  'secret-id': { type: 'string' },
+  stack: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The token authority of a shell: the app's credentials and Graph endpoint from the environment. */
+export function localTokenAuthority(env: NodeJS.ProcessEnv) {
+  const config = metaConfigFromEnv(env);
+  return createTokenAuthority({
+    graph: config.graph,
+    appSecret: async () => {
+      const secret = env['WHATSAPP_APP_SECRET']?.trim();
+      if (!secret) throw new Error('WHATSAPP_APP_SECRET is not set');
+      return secret;
+    },
+    ...(config.appId ? { appId: config.appId } : {}),
+    ...(config.phoneNumberId ? { phoneNumberId: config.phoneNumberId } : {}),
+  });
+}
+
+export interface TokenCommandDeps {
+  env?: NodeJS.ProcessEnv;
+  secretsManager?: Pick<SecretsManagerClient, 'send'>;
+  cloudFormation?: Pick<CloudFormationClient, 'send'>;
+}
+
+export async function run(args: string[], deps: TokenCommandDeps = {}): Promise<number> {
+  const env = deps.env ?? process.env;
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  const sub = positionals[0];
+  if (v.help || !sub) {
+    (v.help ? console.log : console.error)(USAGE);
+    return v.help ? 0 : 2;
+  }
+  try {
+    if (sub === 'status') return await status(env, v.json === true);
+    if (sub === 'rotate') {
+      if (v.local) return await rotateLocal(env);
+      return await rotateInAws(deps, v['secret-id'], v.stack);
+    }
+  } catch (error) {
+    const f = failureOf(error);
+    console.error(`token ${sub}: ${f.message}${f.hint ? `\n  ${f.hint}` : ''}`);
+    return 2;
+  }
+  console.error(`unknown subcommand "${sub}"\n\n${USAGE}`);
+  return 2;
+}
+
+function requireToken(env: NodeJS.ProcessEnv): string {
+  const token = env['WHATSAPP_ACCESS_TOKEN']?.trim();
+  if (!token) throw new Error('WHATSAPP_ACCESS_TOKEN is not set');
+  return token;
+}
+
+async function status(env: NodeJS.ProcessEnv, json: boolean): Promise<number> {
+  const facts = await localTokenAuthority(env).inspect(requireToken(env));
+  const health = assessToken(facts, new Date());
+  if (json) {
+    console.log(JSON.stringify({ ...health, expiresAt: health.expiresAt?.toISOString() ?? null, scopes: facts.scopes }, null, 2));
+  } else {
+    console.log(describeHealth(health));
+    if (health.type) console.log(`type:   ${health.type}${health.shortLived ? ' (short-lived: expires within a day)' : ''}`);
+    console.log(`scopes: ${facts.scopes.join(', ') || 'none'}`);
+    console.log(`WABAs:  ${health.wabaIds.join(', ') || 'none listed'}`);
+    if (health.missingScopes.length) console.log(`missing: ${health.missingScopes.join(', ')}`);
+  }
+  return health.valid && !health.missingScopes.length ? 0 : 1;
+}
+
+async function rotateLocal(env: NodeJS.ProcessEnv): Promise<number> {
+  const authority = localTokenAuthority(env);
+  const current = requireToken(env);
+  const before = assessToken(await authority.inspect(current), new Date());
+  if (!before.valid) {
+    console.error(`cannot refresh: the ${describeHealth(before)}; only a valid token can be refreshed`);
+    return 1;
+  }
+  if (before.neverExpires) {
+    console.error('the token never expires (debug_token expires_at 0): nothing to refresh');
+    console.log(current);
+    return 0;
+  }
+  const fresh = await authority.refresh(current);
+  const after = assessToken(await authority.inspect(fresh.token), new Date());
+  console.error(`new token: ${describeHealth(after)} (was: ${before.daysToExpiry} days left)`);
+  console.log(fresh.token);
+  return after.valid ? 0 : 1;
+}
+
+async function rotateInAws(deps: TokenCommandDeps, secretId: string | undefined, stackName: string | undefined): Promise<number> {
+  const id =
+    secretId ??
+    (await stackOutput('AccessTokenName', {
+      ...(stackName ? { stackName } : {}),
+      ...(deps.cloudFormation ? { cloudFormation: deps.cloudFormation } : {}),
+    }));
+  const client = deps.secretsManager ?? new SecretsManagerClient({});
+  const out = await client.send(new RotateSecretCommand({ SecretId: id }));
+  console.log(`rotation of ${id} started (new version ${out.VersionId ?? 'unknown'}); \`npx wa diagnose --aws\` shows the token in use once it finishes`);
+  return 0;
+}

@@ -1,0 +1,180 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { CARD_RESULTS, PAGING_GRAPH_CODES } from '../../lambdas/domain/metric-catalog.js';
+import type { Alerts } from './alerts.js';
+import { catalogueMetric } from './dashboard.js';
+import type { WebApi } from './http-api.js';
+import type { LambdaFunction } from './lambda-function.js';
+import type { WorkQueue } from './work-queue.js';
+
+/** Thresholds, exported so the docs and tests name the same numbers the alarms use. */
+export const ALARM_THRESHOLDS = {
+  /** Percent of API requests answered 5xx, over two consecutive 5-minute periods with at least MIN_REQUESTS. */
+  apiServerErrorPercent: 5,
+  apiMinRequests: 10,
+  /** Signature rejections in 5 minutes: Meta never sends an unsigned delivery, so a burst is an attack or a wrong app secret. */
+  signatureRejections: 20,
+  /** Percent of cards that failed within an hour, with at least CARD_MIN_RESULTS cards. */
+  cardFailurePercent: 50,
+  cardMinResults: 4,
+} as const;
+
+export interface OperationsAlarmsProps {
+  /** The alerts topic (lib/constructs/alerts.ts): every alarm notifies it on ALARM and on OK. */
+  readonly alerts: Alerts;
+  readonly api: WebApi;
+  readonly functions: ReadonlyMap<string, LambdaFunction>;
+  readonly queues: ReadonlyMap<string, WorkQueue>;
+  /** The function behind POST /webhooks/whatsapp (resources.ts name). */
+  readonly webhookFunction: string;
+}
+
+/**
+ * The alarms that need a person, each wired to the alerts topic, each description a runbook line. Token
+ * expiry, token validity and rotation failure alarms live with the token lifecycle (token-lifecycle.ts).
+ */
+export class OperationsAlarms extends Construct {
+  /** By construct id, e.g. `ApiServerErrorRate`, `outboundDeadLetters`. */
+  public readonly alarms: ReadonlyMap<string, Alarm>;
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+    const alarms = new Map<string, Alarm>();
+    const add = (alarmId: string, alarm: Alarm): void => {
+      props.alerts.notify(alarm);
+      alarms.set(alarmId, alarm);
+    };
+    const fiveMinutes = Duration.minutes(5);
+
+    for (const [name, queue] of props.queues) {
+      add(
+        `${name}DeadLetters`,
+        new Alarm(this, `${name}DeadLetters`, {
+          alarmDescription:
+            `Jobs in the ${name} dead-letter queue failed ${queue.spec.maxReceiveCount} times. Find why in the ${queue.spec.consumer} logs ` +
+            `(docs/operating.md, "errors by code" and "one message's journey"), fix the cause, then move them back: ` +
+            `aws sqs start-message-move-task --source-arn <the DLQ's ARN>.`,
+          metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: fiveMinutes }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    const http = props.api.api;
+    add(
+      'ApiServerErrorRate',
+      new Alarm(this, 'ApiServerErrorRate', {
+        alarmDescription:
+          `More than ${ALARM_THRESHOLDS.apiServerErrorPercent}% of API requests answered 5xx for 10 minutes. Meta retries failed ` +
+          'deliveries, but find the cause now: Lambda errors and DynamoDB throttles on the dashboard, then the webhook ' +
+          'logs ("errors by code" query in docs/operating.md); a missing app secret shows as "app secret is empty".',
+        metric: new MathExpression({
+          expression: `IF(requests >= ${ALARM_THRESHOLDS.apiMinRequests}, 100 * errors / requests, 0)`,
+          usingMetrics: {
+            errors: http.metricServerError({ statistic: 'Sum', period: fiveMinutes }),
+            requests: http.metricCount({ statistic: 'Sum', period: fiveMinutes }),
+          },
+          label: '5xx percent',
+          period: fiveMinutes,
+        }),
+        threshold: ALARM_THRESHOLDS.apiServerErrorPercent,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    const webhook = props.functions.get(props.webhookFunction);
+    if (!webhook) throw new Error(`alarms: no function "${props.webhookFunction}" for the webhook`);
+    add(
+      'WebhookErrors',
+      new Alarm(this, 'WebhookErrors', {
+        alarmDescription:
+          'The webhook Lambda crashed or timed out (it answers handled failures with 500 itself, so this is unexpected). ' +
+          'Open its log group, filter level = "ERROR" or "Task timed out"; a timeout under load means raising its ' +
+          'timeoutSeconds or memoryMb in lib/resources.ts. Meta keeps retrying for up to 7 days.',
+        metric: webhook.function.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    add(
+      'SignatureRejectionSpike',
+      new Alarm(this, 'SignatureRejectionSpike', {
+        alarmDescription:
+          `${ALARM_THRESHOLDS.signatureRejections} or more webhook deliveries with a missing or wrong X-Hub-Signature-256 in 5 minutes. ` +
+          'If Meta shows failed deliveries too, the app secret in AWS is not this Meta app\'s secret: paste the one from ' +
+          'App Dashboard > Settings > Basic into the AppSecretName secret. Otherwise someone is probing the webhook URL; ' +
+          'nothing was stored, consider lowering apiRateLimit.',
+        metric: catalogueMetric('SignatureRejections', {}, { statistic: 'Sum' }),
+        threshold: ALARM_THRESHOLDS.signatureRejections,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    const hour = Duration.hours(1);
+    const cardMetrics: Record<string, IMetric> = Object.fromEntries(
+      CARD_RESULTS.map((result) => [result, catalogueMetric('CardResults', { result }, { statistic: 'Sum' }).with({ period: hour })]),
+    );
+    const total = CARD_RESULTS.map((r) => `FILL(${r}, 0)`).join(' + ');
+    add(
+      'CardFailureRatio',
+      new Alarm(this, 'CardFailureRatio', {
+        alarmDescription:
+          `More than ${ALARM_THRESHOLDS.cardFailurePercent}% of business cards failed in the last hour. Check the card-worker logs ` +
+          '(errors by code): Graph 131052/media errors mean downloads fail, Textract errors mean OCR is unavailable or denied, ' +
+          'many "no contact found" mean customers send photos that are not cards. Customers were told their card could not be read.',
+        metric: new MathExpression({
+          expression: `IF((${total}) >= ${ALARM_THRESHOLDS.cardMinResults}, 100 * FILL(failed, 0) / (${total}), 0)`,
+          usingMetrics: cardMetrics,
+          label: 'card failure percent',
+          period: hour,
+        }),
+        threshold: ALARM_THRESHOLDS.cardFailurePercent,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    const graphRunbook: Record<(typeof PAGING_GRAPH_CODES)[number], string> = {
+      '190':
+        'Graph answered 190: the access token is invalid or expired even after re-reading the secret, so nothing can be sent. ' +
+        'Run `npx wa token rotate` or paste a new system-user token into the AccessTokenName secret; `npx wa diagnose` confirms.',
+      '368':
+        'Graph answered 368: Meta temporarily blocked this account for policy violations. Sending will keep failing: check ' +
+        'WhatsApp Manager > Account quality for the restriction and its end date, and pause bulk or template sends.',
+    };
+    for (const code of PAGING_GRAPH_CODES) {
+      add(
+        `GraphError${code}`,
+        new Alarm(this, `GraphError${code}`, {
+          alarmDescription: graphRunbook[code],
+          metric: catalogueMetric('GraphErrors', { code }, { statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    this.alarms = alarms;
+  }
+}

@@ -1,0 +1,74 @@
+// Which Graph API local mode talks to, as a LocalService:
+// - the Graph sandbox (lib/local/graph-sandbox.ts) when no real access token is set, or GRAPH_BASE_URL=sandbox:
+//   it accepts the local token, knows the local phone number id, and sends its signed status webhooks
+//   (sent, delivered, read) to the local webhook once the runner listens;
+// - otherwise GRAPH_BASE_URL when set (a proxy, a recorder), else the real https://graph.facebook.com.
+import { startGraphSandbox, type GraphSandbox, type GraphSandboxOptions } from './graph-sandbox.js';
+import type { LocalService } from './runner.js';
+
+export const GRAPH_SANDBOX_KEYWORD = 'sandbox';
+export const DEFAULT_STATUS_DELAY_MS = 500;
+
+export type GraphTarget = { kind: 'sandbox' } | { kind: 'real'; baseUrl: string };
+
+/** `env` is the user's environment before local defaults are filled in. */
+export function graphTarget(env: NodeJS.ProcessEnv): GraphTarget {
+  const base = env.GRAPH_BASE_URL?.trim();
+  if (base === GRAPH_SANDBOX_KEYWORD || !env.WHATSAPP_ACCESS_TOKEN) return { kind: 'sandbox' };
+  return { kind: 'real', baseUrl: base || 'https://graph.facebook.com' };
+}
+
+export interface GraphService extends LocalService {
+  /** The running sandbox (tests inspect `sent`, inject failures); undefined with real Graph or before start. */
+  readonly sandbox: GraphSandbox | undefined;
+}
+
+export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: number; port?: number } = {}): GraphService {
+  let sandbox: GraphSandbox | undefined;
+  return {
+    name: 'graph',
+    get sandbox() {
+      return sandbox;
+    },
+    async start(ctx) {
+      const target = graphTarget(env);
+      if (target.kind === 'real') {
+        return {
+          env: { GRAPH_BASE_URL: target.baseUrl },
+          info: [`  graph     ${target.baseUrl} (real Graph API: WHATSAPP_ACCESS_TOKEN is set)`],
+          close: async () => undefined,
+        };
+      }
+      const delayText = env.GRAPH_SANDBOX_STATUS_DELAY_MS;
+      const statusDelayMs = options.statusDelayMs ?? (delayText && /^\d+$/.test(delayText) ? Number(delayText) : DEFAULT_STATUS_DELAY_MS);
+      const portText = env.GRAPH_SANDBOX_PORT;
+      const sandboxOptions: GraphSandboxOptions = {
+        appSecret: ctx.settings.WHATSAPP_APP_SECRET,
+        accessToken: ctx.settings.WHATSAPP_ACCESS_TOKEN,
+        statusDelayMs,
+        port: options.port ?? (portText && /^\d+$/.test(portText) ? Number(portText) : 0),
+        // The sandbox's one business number answers to the local phone number id, so replies to simulated
+        // customers (sent from the number they wrote to) are accepted.
+        accounts: (model) => {
+          const phone = model.wabas[0]?.phoneNumbers[0];
+          if (phone) phone.id = ctx.settings.WHATSAPP_PHONE_NUMBER_ID;
+          return model;
+        },
+      };
+      sandbox = await startGraphSandbox(sandboxOptions);
+      const running = sandbox;
+      return {
+        env: { GRAPH_BASE_URL: running.url },
+        info: [
+          `  graph     ${running.url} (Graph sandbox: records sends, answers with status webhooks after ${statusDelayMs} ms;`,
+          '            set WHATSAPP_ACCESS_TOKEN for the real Graph API)',
+        ],
+        // The sandbox reads `webhookUrl` when it schedules statuses, so it can be given once the runner listens.
+        ready({ url }) {
+          sandboxOptions.webhookUrl = `${url}/webhooks/whatsapp`;
+        },
+        close: () => running.close(),
+      };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// Bot commands through the whole local stack in this process (startLocal with the Graph sandbox, fauxqs and the
+// queue poller): a signed webhook delivery -> outbound queue -> sender Lambda -> bot -> Graph sandbox, whose
+// status webhooks come back into the local webhook.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helpText, languageChangedText, startText, statusText } from '../../lambdas/domain/texts.js';
+import { graphService } from '../../lib/local/graph-service.js';
+import { signedRequest, textDelivery } from '../../lib/local/meta-payloads.js';
+import { queueServices } from '../../lib/local/queue-poller.js';
+import { startLocal, type LocalStack } from '../../lib/local/runner.js';
+
+const secrets = {
+  WHATSAPP_APP_SECRET: 'bot-app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'bot-verify-token',
+  ADMIN_TOKEN: 'bot-admin-token',
+  WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+};
+const graph = graphService({}, { statusDelayMs: 20 });
+let stack: LocalStack;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  stack = await startLocal({ port: 0, dataDir: null, env: secrets, services: [graph, ...queueServices({ only: ['outbound'] })] });
+}, 60_000);
+afterAll(() => stack?.close());
+
+const sandbox = () => graph.sandbox!;
+
+async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/** A customer writes `text`; returns the inbound wamid. */
+async function customerSays(text: string, from: { waId: string; name?: string; userId?: string }): Promise<string> {
+  const built = textDelivery({ phoneNumberId: secrets.WHATSAPP_PHONE_NUMBER_ID, text, ...from });
+  const req = signedRequest(built.delivery, secrets.WHATSAPP_APP_SECRET);
+  const res = await fetch(`${stack.url}/webhooks/whatsapp`, { method: 'POST', headers: req.headers, body: new Uint8Array(req.body) });
+  expect(res.status).toBe(200);
+  return built.messageId;
+}
+
+/** The bot's reply to the inbound message `id`, once the sandbox got it. */
+const replyTo = (id: string) =>
+  waitFor(() => sandbox().sent.find((s) => (s.body['context'] as { message_id?: string } | undefined)?.message_id === id));
+
+const bodyText = (s: { body: Record<string, unknown> }) => (s.body['text'] as { body: string }).body;
+
+async function adminGet(path: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}` } });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('bot commands through local mode', () => {
+  it('answers /start in English to an English-speaking customer, from the number they wrote to', async () => {
+    const id = await customerSays('/start', { waId: '14155550100', name: 'John Smith' });
+    const reply = await replyTo(id);
+    expect(reply.phoneNumberId).toBe(secrets.WHATSAPP_PHONE_NUMBER_ID);
+    expect(reply.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '+14155550100',
+      type: 'text',
+      text: { body: startText('en', { name: 'John Smith' }) },
+      context: { message_id: id },
+    });
+  });
+
+  it('answers /помощь in Russian', async () => {
+    const id = await customerSays('/помощь', { waId: '4915112345678', name: 'Anna' });
+    expect(bodyText(await replyTo(id))).toBe(helpText('ru'));
+  });
+
+  it('marks the command message as read', async () => {
+    const id = await customerSays('/help', { waId: '14155550101', name: 'Jane Doe' });
+    await replyTo(id);
+    await waitFor(() =>
+      sandbox().requests.find((r) => (r.body as { status?: string; message_id?: string } | undefined)?.message_id === id && r.status === 200),
+    );
+  });
+
+  it('/lang en overrides a Russian guess for later replies', async () => {
+    const from = { waId: '79161234567', name: 'Иван' };
+    const first = await customerSays('/старт', from);
+    expect(bodyText(await replyTo(first))).toBe(startText('ru', { name: 'Иван' }));
+    const lang = await customerSays('/язык en', from);
+    expect(bodyText(await replyTo(lang))).toBe(languageChangedText('en'));
+    const again = await customerSays('/старт', from);
+    expect(bodyText(await replyTo(again))).toBe(startText('en', { name: 'Иван' }));
+    expect(await adminGet('/contacts/79161234567')).toMatchObject({ id: '79161234567' });
+  });
+
+  it('/status tells what the card pipeline recorded: card contacts and the last card', async () => {
+    const from = { waId: '14155550102', name: 'Card Sender' };
+    const cardMessage = await customerSays('here is a card', from);
+    // What the card pipeline writes (see domain/bot.ts CardHistory): the alias of a card contact, and the card
+    // status on the card message.
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoEndpoint }));
+    await doc.send(new PutCommand({ TableName: stack.tableNames.contacts, Item: { pk: 'source#14155550102', sk: 'contact#card-1', contactId: 'card-1', createdAt: '2026-03-05T14:05:00.000Z' } }));
+    const at = '2026-03-05T14:05:00.000Z';
+    const messages = await doc.send(
+      new PutCommand({
+        TableName: stack.tableNames.messages,
+        Item: { pk: `msg#${cardMessage}-card`, sk: 'message', id: `${cardMessage}-card`, direction: 'in', type: 'image', contactId: '14155550102', timestamp: at, convSk: `${at}#x`, cardStatus: 'created', cardStatusAt: at, cardName: 'Jane Roe', statuses: [] },
+      }),
+    );
+    expect(messages.$metadata.httpStatusCode).toBe(200);
+    const id = await customerSays('/status', from);
+    expect(bodyText(await replyTo(id))).toBe(statusText('en', { cardContacts: 1, lastCard: { status: 'created', at, name: 'Jane Roe' } }));
+    doc.destroy();
+  });
+
+  it("moves the reply's status accepted -> sent -> delivered -> read through the sandbox's status webhooks", async () => {
+    const id = await customerSays('/start', { waId: '14155550103', name: 'Status Watcher' });
+    const reply = await replyTo(id);
+    const message = await waitFor(async () => {
+      const m = await adminGet(`/messages/${encodeURIComponent(reply.wamid)}`);
+      return m['status'] === 'read' ? m : undefined;
+    });
+    expect((message['statuses'] as { status: string }[]).map((s) => s.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
+    expect(message).toMatchObject({ direction: 'out', type: 'text', contactId: '14155550103', text: startText('en', { name: 'Status Watcher' }) });
+  });
+});
