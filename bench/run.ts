@@ -2,9 +2,11 @@
 import { benchCards } from './cards.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
 import { benchWebhookLatency } from './webhook-latency.js';
+import { benchSender } from './sender.js';
 import { printTable } from './table.js';
 
 const webhook = await benchWebhookBundle();
 printTable('Webhook bundle (issue 2)', webhook.rows);
 printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
 printTable('Business cards (issue 5)', await benchCards());
+printTable('Sender throughput against the Graph sandbox (issue 3)', await benchSender());

@@ -1,19 +1,22 @@
 // Sender throughput against the Graph sandbox: the real GraphClient behind the shared sender (window check,
-// body building and validation, response parsing, error mapping path, outbound record) versus a bare `fetch`
-// loop posting the same bytes to the same endpoint, at the same concurrency, interleaved in this run.
-// The stores are in memory here on purpose: this measures what the sender adds to a Graph call; DynamoDB costs
-// are the webhook latency benchmark's subject.
+// body building and validation, response parsing, outbound record) versus a bare `fetch` loop posting the same
+// bytes to the same endpoint, at the same concurrency, interleaved in this run.
+// The sandbox runs in its own process, as Graph is a server of its own: in-process, its request handling would
+// share the event loop with the client being measured. The stores are in memory on purpose: this measures what
+// the sender adds to a Graph call; DynamoDB costs are the webhook latency benchmark's subject.
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphClient } from '../lambdas/adapters/graph-client.js';
 import { toGraphMessageBody, type OutboundMessage } from '../lambdas/domain/outbound-message.js';
 import type { ContactRecord } from '../lambdas/domain/ports.js';
 import { createSender, type OutboundRecord } from '../lambdas/domain/sender.js';
-import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox } from '../lib/local/graph-sandbox.js';
+import { DEFAULT_PHONE_NUMBER_ID } from '../lib/local/graph-sandbox.js';
 import { median, type Row } from './table.js';
 
 const TOKEN = 'bench-token';
-const MESSAGES = 1500;
+const MESSAGES = 1000;
 const CONCURRENCY = 16;
-const ROUNDS = 3;
+const ROUNDS = 9;
 const TARGET_RATIO = 0.8;
 
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
@@ -27,8 +30,26 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
   return n / ((performance.now() - started) / 1000);
 }
 
+/** The sandbox in a child process; its records are cleared every second so they do not grow for the run. */
+async function sandboxProcess(): Promise<{ url: string; close(): void }> {
+  const module = pathToFileURL(fileURLToPath(new URL('../lib/local/graph-sandbox.ts', import.meta.url))).href;
+  const script =
+    `import { startGraphSandbox } from ${JSON.stringify(module)};` +
+    `const s = await startGraphSandbox({ appSecret: 'bench-secret', accessToken: ${JSON.stringify(TOKEN)} });` +
+    `setInterval(() => s.reset(), 1000); process.stdout.write(s.url + '\\n');`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+  const url = await new Promise<string>((ok, fail) => {
+    child.stdout.once('data', (d) => ok(String(d).trim()));
+    child.once('exit', (code) => fail(new Error(`the sandbox process exited with ${code}`)));
+  });
+  return { url, close: () => child.kill() };
+}
+
 export async function benchSender(): Promise<Row[]> {
-  const sandbox = await startGraphSandbox({ appSecret: 'bench-secret', accessToken: TOKEN });
+  const sandbox = await sandboxProcess();
   try {
     const contact: ContactRecord = {
       id: 'bench', channel: 'meta', waId: '996555123456', phones: ['+996555123456'], emails: [],
@@ -61,16 +82,22 @@ export async function benchSender(): Promise<Row[]> {
     await pool(200, CONCURRENCY, viaSender);
     const fetchRates: number[] = [];
     const senderRates: number[] = [];
+    const ratios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      sandbox.reset();
-      fetchRates.push(await pool(MESSAGES, CONCURRENCY, viaFetch));
-      sandbox.reset();
-      senderRates.push(await pool(MESSAGES, CONCURRENCY, viaSender));
+      // Alternate which goes first, so a burst of load elsewhere on the machine does not favour one side.
+      const [first, second] = round % 2 ? [viaSender, viaFetch] : [viaFetch, viaSender];
+      const a = await pool(MESSAGES, CONCURRENCY, first);
+      const b = await pool(MESSAGES, CONCURRENCY, second);
+      const [fetchRate, senderRate] = round % 2 ? [b, a] : [a, b];
+      fetchRates.push(fetchRate);
+      senderRates.push(senderRate);
+      ratios.push(senderRate / fetchRate);
     }
     if (recorded.length !== 200 + ROUNDS * MESSAGES) throw new Error(`sender recorded ${recorded.length} messages`);
     const bare = median(fetchRates);
     const ours = median(senderRates);
-    const ratio = ours / bare;
+    // The median of per-round ratios: each round's pair ran back to back under the same machine load.
+    const ratio = median(ratios);
     return [
       {
         metric: `sender throughput (GraphClient + sender, ${CONCURRENCY} in flight, median of ${ROUNDS} x ${MESSAGES})`,
@@ -79,9 +106,9 @@ export async function benchSender(): Promise<Row[]> {
         target: `>= ${TARGET_RATIO}x baseline`,
         pass: ratio >= TARGET_RATIO,
       },
-      { metric: 'sender / bare fetch', value: `${ratio.toFixed(2)}x` },
+      { metric: 'sender / bare fetch (median of per-round ratios)', value: `${ratio.toFixed(2)}x`, baseline: ratios.map((r) => r.toFixed(2)).join(' ') },
     ];
   } finally {
-    await sandbox.close();
+    sandbox.close();
   }
 }

@@ -112,10 +112,7 @@ function byAge(a: ContactRecord, b: ContactRecord): number {
   return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/**
- * The plan for a card given the contacts its phones and e-mails found (`matches` may repeat a contact and may
- * include contacts that no longer exist as undefined-free records only).
- */
+/** The plan for a card, given the contacts its phones and e-mails found (one contact may appear more than once). */
 export function planCardContact(fields: CardContactFields, matches: readonly ContactRecord[], source: CardSourceRef): CardContactPlan {
   const add = { phones: fields.phones, emails: fields.emails, websites: fields.websites };
   const aliases = aliasesOf(fields);

@@ -18,7 +18,7 @@
 // customer told, the job done. Anything else (Graph, storage, OCR service, queue) is retried by the queue;
 // the last attempt records the failure and tells the customer before the job goes to the dead-letter queue.
 // The stage reached stays recorded, so an operator who redrives the job from the DLQ resumes it.
-import type { CardPhone, ReadCard } from './card.js';
+import type { Card, CardPhone, ReadCard } from './card.js';
 import { hasContactData } from './card.js';
 import { cardContactFields, dedupeKeys, planCardContact, type CardContactOutcome, type CardContactPlan } from './card-contact.js';
 import { guessLanguage, type Lang } from './language.js';
@@ -216,6 +216,15 @@ export function decodeCardJob(body: string): CardJob {
   };
 }
 
+/**
+ * A card becomes a contact only with a way to reach the person: a phone or an e-mail. A name alone is what OCR
+ * makes of any text on a photo (a poster, a receipt), and it gives dedupe nothing to match on; the customer is
+ * asked for a sharper photo instead.
+ */
+export function isUsableCard(card: Card): boolean {
+  return hasContactData(card) && (card.phones.length > 0 || card.emails.length > 0);
+}
+
 function summaryOf(card: ReadCard): Parameters<typeof cardReadText>[1] {
   const phones = card.phones.map((p: CardPhone) => ({ number: p.number, type: p.type, ...(p.ext ? { ext: p.ext } : {}) }));
   return {
@@ -244,6 +253,8 @@ export async function processCardJob(job: CardJob, attempt: number, deps: CardPi
   const record = (progress: Omit<CardProgress, 'at'>) => deps.progress.record(job.messageId, { ...progress, at: now() });
 
   try {
+    // `/status` shows the card as being read from the first attempt on.
+    if (!message.state) await record({ stage: 'received', status: 'processing' });
     return await advance(job, message, state, customer, lang, deps, record, now);
   } catch (error) {
     if (error instanceof InvalidCardJob) throw error;
@@ -309,7 +320,9 @@ async function advance(
       stored: deps.store.locate(mediaKey),
       ...(senderPhone ? { senderPhone } : {}),
     });
-    if (!hasContactData(card)) throw new CardUnreadable(`nothing on the card makes a contact (read by ${card.source})`);
+    if (!isUsableCard(card)) {
+      throw new CardUnreadable(`no phone number or e-mail address read on the card (read by ${card.source}${card.name ? `; name "${card.name}"` : ''})`);
+    }
     await record({ stage: 'read', status: 'processing', card, ...(card.name ? { name: card.name } : {}) });
   }
 

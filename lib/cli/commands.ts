@@ -8,6 +8,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   send: () => import('./send.js'),
   qr: () => import('./qr.js'),
   card: () => import('./card.js'),
+  contacts: () => import('./contacts.js'),
   diagnose: () => import('./diagnose.js'),
   accounts: () => import('./accounts.js'),
   token: () => import('./token.js'),

@@ -1,11 +1,18 @@
 // `wa simulate`: post a correctly signed Meta delivery to a running webhook (local by default).
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MEDIA_UPLOAD_PATH } from '../local/card-media.js';
 import { localSettings } from '../local/defaults.js';
-import { signedRequest, statusDelivery, textDelivery, type MetaDelivery } from '../local/meta-payloads.js';
+import { mediaDelivery, signedRequest, statusDelivery, textDelivery, type MetaDelivery } from '../local/meta-payloads.js';
 
 const USAGE = `usage:
   wa simulate text <text> --from <wa_id digits> [--user-id <BSUID>] [--name <profile name>] [--username <name>]
                           [--id <wamid>] [--reply-to <wamid>]
+  wa simulate image <file> --from <wa_id digits> [--caption <text>] [--document] [--media-id <id>]
+                          a photo (.jpg, .png, .webp) or a PDF: uploaded into the local Graph sandbox
+                          (POST ${MEDIA_UPLOAD_PATH} with Bearer $ADMIN_TOKEN), then sent as an image message
+                          (a document with --document; PDFs always); --media-id skips the upload
   wa simulate status <wamid> <sent|delivered|read|played|failed> [--to <wa_id>] [--user-id <BSUID>]
                           [--error-code <n> --error-title <text>]
 common options:
@@ -30,6 +37,9 @@ const options = {
   'waba-id': { type: 'string' },
   'error-code': { type: 'string' },
   'error-title': { type: 'string' },
+  caption: { type: 'string' },
+  document: { type: 'boolean' },
+  'media-id': { type: 'string' },
   print: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -76,6 +86,36 @@ export async function run(args: string[]): Promise<number> {
       });
       delivery = built.delivery;
       messageId = built.messageId;
+    } else if (kind === 'image') {
+      const [file] = rest;
+      if (!file) throw new UsageError('wa simulate image: give the image or PDF file');
+      if (!v.from && !v['user-id']) throw new UsageError('wa simulate image: --from <wa_id> (or --user-id <BSUID>) is required');
+      if (v.from && !/^\d{6,15}$/.test(v.from)) throw new UsageError(`--from must be the phone's digits without "+", got "${v.from}"`);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      const mimeType = fileMediaType(bytes, file);
+      if (!mimeType) throw new UsageError(`${file} is not a JPEG, PNG or WebP image or a PDF`);
+      const webhookUrl = v.url ?? 'http://127.0.0.1:3000/webhooks/whatsapp';
+      const uploaded = v['media-id'] ? { id: v['media-id'], sha256: undefined } : await uploadMedia(webhookUrl, bytes, mimeType, settings.ADMIN_TOKEN);
+      const built = mediaDelivery({
+        ...business,
+        kind: v.document || mimeType === 'application/pdf' ? 'document' : 'image',
+        mediaId: uploaded.id,
+        mimeType,
+        ...(uploaded.sha256 ? { sha256Hex: uploaded.sha256 } : {}),
+        ...(v.caption ? { caption: v.caption } : {}),
+        filename: basename(file),
+        ...(v.from ? { waId: v.from } : {}),
+        ...(v['user-id'] ? { userId: v['user-id'] } : {}),
+        ...(v.name ? { name: v.name } : {}),
+        ...(v.id ? { id: v.id } : {}),
+      });
+      delivery = built.delivery;
+      messageId = built.messageId;
     } else if (kind === 'status') {
       const [wamid, status] = rest;
       if (!wamid || !status) throw new UsageError('wa simulate status: give the message id and the status');
@@ -91,7 +131,7 @@ export async function run(args: string[]): Promise<number> {
       });
       messageId = wamid;
     } else {
-      throw new UsageError(kind ? `unknown kind "${kind}"` : 'say what to simulate: text or status');
+      throw new UsageError(kind ? `unknown kind "${kind}"` : 'say what to simulate: text, image or status');
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -117,4 +157,33 @@ export async function run(args: string[]): Promise<number> {
   console.log(`POST ${url} -> ${response.status}`);
   console.log(await response.text());
   return response.ok ? 0 : 1;
+}
+
+const EXTENSION_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.pdf': 'application/pdf' };
+
+/** The file's type by its first bytes, else by its extension. */
+function fileMediaType(bytes: Buffer, file: string): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  return EXTENSION_TYPES[extname(file).toLowerCase()];
+}
+
+/** Stores the file in the local runner's Graph sandbox; the runner is found from the webhook URL. */
+async function uploadMedia(webhookUrl: string, bytes: Buffer, mimeType: string, adminToken: string): Promise<{ id: string; sha256?: string }> {
+  const url = new URL(MEDIA_UPLOAD_PATH, webhookUrl);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': mimeType, authorization: `Bearer ${adminToken}` },
+      body: new Uint8Array(bytes),
+    });
+  } catch (error) {
+    throw new UsageError(`POST ${url} failed: ${(error as Error).cause ?? (error as Error).message}\nIs the local server running (npm start)?`);
+  }
+  const body = (await response.json().catch(() => ({}))) as { id?: string; sha256?: string; error?: string };
+  if (!response.ok || !body.id) throw new UsageError(`uploading the file to ${url} failed: ${response.status} ${body.error ?? ''}`.trim());
+  return { id: body.id, ...(body.sha256 ? { sha256: body.sha256 } : {}) };
 }

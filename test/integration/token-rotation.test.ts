@@ -17,7 +17,9 @@ import { createSecretVersionStore } from '../../lambdas/adapters/secret-versions
 import { createTokenAuthority } from '../../lambdas/adapters/token-authority.js';
 import { RotationError, runRotationStep, type RotationDeps, type RotationStep } from '../../lambdas/domain/token-rotation.js';
 import { createRotationHandler, InvalidRotationEvent } from '../../lambdas/handlers/token-rotation.js';
-import { createTokenWatchHandler, METRIC_NAMESPACE, type WatchDeps } from '../../lambdas/handlers/token-watch.js';
+import { createMetricSink } from '../../lambdas/adapters/metrics.js';
+import type { MetricSink } from '../../lambdas/domain/metric-catalog.js';
+import { createTokenWatchHandler, type WatchDeps } from '../../lambdas/handlers/token-watch.js';
 import { DEFAULT_APP_ID, DEFAULT_PHONE_NUMBER_ID, DEFAULT_WABA_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import { secretsManagerVersions, type SecretsManagerVersions } from '../support/secrets-manager-versions.js';
 
@@ -39,7 +41,7 @@ beforeEach(() => {
   // Each test starts from a fresh 60-day token as AWSCURRENT.
   sandbox.accounts.tokens.splice(1);
   const t = sandbox.accounts.tokens[0]!;
-  t.expiresAt = Math.floor(Date.now() / 1000) + 40 * 86400;
+  t.expiresAt = Math.floor(Date.now() / 1000) + 40 * 86400 + 3600;
   t.scopes = ['whatsapp_business_management', 'whatsapp_business_messaging', 'business_management'];
   delete t.revoked;
   sm?.mock.restore();
@@ -207,7 +209,7 @@ describe('rotations that must fail', () => {
   it('createSecret refuses an expired current token, without the token in the message', async () => {
     sandbox.accounts.tokens[0]!.expiresAt = Math.floor(Date.now() / 1000) - 60;
     sm.startRotation('v-2');
-    const error = await step('createSecret', 'v-2').catch((e: unknown) => e as Error);
+    const error = (await step('createSecret', 'v-2').catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(RotationError);
     expect(error.message).toMatch(/expired/);
     expect(error.message).not.toContain(OLD_TOKEN);
@@ -233,84 +235,87 @@ describe('the handler', () => {
 
 describe('the expiry watch', () => {
   function watch(extra: Partial<WatchDeps> = {}) {
-    const emitted: Record<string, unknown>[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
-      if (typeof line === 'string' && line.includes('"_aws"')) emitted.push(JSON.parse(line) as Record<string, unknown>);
-    });
+    const emitted: Record<string, number> = {};
+    const record = (name: string, value: number): void => {
+      emitted[name] = value;
+    };
+    const metrics: MetricSink = { emit: record as MetricSink['emit'] };
     const d = deps();
     const handler = createTokenWatchHandler({
       readToken: async () => sm.current() ?? '',
       authority: d.authority,
-      metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'tokenWatch' }),
+      metrics,
       log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
       ...extra,
     });
-    return { handler, emitted, restore: () => spy.mockRestore() };
+    return { handler, emitted };
   }
 
   it('publishes TokenDaysToExpiry and TokenValid as EMF in the WhatsAppBusiness namespace', async () => {
-    const w = watch();
+    // As in Lambda (not dev mode), through the catalogue's sink: one EMF document per metric on stdout.
+    vi.stubEnv('POWERTOOLS_DEV', 'false');
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
     try {
-      await w.handler();
+      const d = deps();
+      const sink = createMetricSink(new Metrics({ namespace: 'WhatsAppBusiness', serviceName: 'whatsapp' }));
+      await createTokenWatchHandler({ readToken: async () => OLD_TOKEN, authority: d.authority, metrics: sink, log: { info: () => undefined, warn: () => undefined, error: () => undefined } })();
     } finally {
-      w.restore();
+      spy.mockRestore();
+      vi.unstubAllEnvs();
     }
-    expect(w.emitted).toHaveLength(1);
-    const emf = w.emitted[0]!;
-    expect(emf).toMatchObject({ service: 'tokenWatch', TokenDaysToExpiry: 40, TokenValid: 1 });
-    expect((emf['_aws'] as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics).toEqual([
-      {
-        Namespace: 'WhatsAppBusiness',
-        Dimensions: [['service']],
-        Metrics: [
-          { Name: 'TokenDaysToExpiry', Unit: 'Count' },
-          { Name: 'TokenValid', Unit: 'Count' },
-        ],
-      },
+    const docs = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(docs.map((d) => [d['TokenDaysToExpiry'] ?? d['TokenValid'], d['service']])).toEqual([
+      [40, 'whatsapp'],
+      [1, 'whatsapp'],
     ]);
+    for (const d of docs) {
+      const [cw] = (d['_aws'] as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> }).CloudWatchMetrics;
+      expect(cw).toMatchObject({ Namespace: 'WhatsAppBusiness', Dimensions: [['service']] });
+    }
     expect(sandbox.requests.find((r) => r.path === '/debug_token')?.token).toBe(`${DEFAULT_APP_ID}|${APP_SECRET}`);
   });
 
   it('a never-expiring token reports 3650 days and says so; an expired one reports invalid', async () => {
     sandbox.accounts.tokens[0]!.expiresAt = 0;
     let w = watch();
-    await w.handler().finally(w.restore);
-    expect(w.emitted[0]).toMatchObject({ TokenDaysToExpiry: 3650, TokenValid: 1 });
+    await w.handler();
+    expect(w.emitted).toEqual({ TokenDaysToExpiry: 3650, TokenValid: 1 });
     expect(logs.some((l) => /never expires/.test(l) && /3650/.test(l))).toBe(true);
 
     sandbox.accounts.tokens[0]!.expiresAt = Math.floor(Date.now() / 1000) - 60;
     w = watch();
-    await w.handler().finally(w.restore);
-    expect(w.emitted[0]).toMatchObject({ TokenDaysToExpiry: 0, TokenValid: 0 });
+    await w.handler();
+    expect(w.emitted).toEqual({ TokenDaysToExpiry: 0, TokenValid: 0 });
   });
 
   it('an empty secret reports TokenValid 0 so the validity alarm fires', async () => {
     const w = watch({ readToken: async () => Promise.reject(new Error('the access token secret is empty')) });
-    await w.handler().finally(w.restore);
-    expect(w.emitted).toHaveLength(1);
-    expect(w.emitted[0]).toMatchObject({ TokenValid: 0 });
-    expect(w.emitted[0]).not.toHaveProperty('TokenDaysToExpiry');
+    await w.handler();
+    expect(w.emitted).toEqual({ TokenValid: 0 });
   });
 
   it('revokes the previous token once the grace period is over (oauth/revoke), and the current one keeps working', async () => {
     sm.startRotation('v-2');
     for (const s of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) await step(s, 'v-2');
     const d = deps();
-    const policy = { enabled: true, graceMinutes: 60 };
-    const revocation = { secretId: ARN, store: d.store, policy };
+    const revocation = { secretId: ARN, store: d.store, policy: { enabled: true, graceMinutes: 60 } };
     let w = watch({ revocation });
-    expect((await w.handler().finally(w.restore)).revocation).toBe('in-grace');
+    expect((await w.handler()).revocation).toBe('in-grace');
     expect(sandbox.accounts.tokens[0]!.revoked).toBeUndefined();
 
     w = watch({ revocation, now: () => new Date(Date.now() + 61 * 60_000) });
-    expect((await w.handler().finally(w.restore)).revocation).toBe('revoked');
+    expect((await w.handler()).revocation).toBe('revoked');
     const revoke = sandbox.requests.find((r) => r.path === '/oauth/revoke');
     expect(revoke?.query).toEqual({ client_id: DEFAULT_APP_ID, client_secret: APP_SECRET, revoke_token: OLD_TOKEN });
     expect(sandbox.accounts.tokens[0]!.revoked).toBe(true);
-    expect(w.emitted[0]).toMatchObject({ TokenValid: 1 });
+    expect(w.emitted['TokenValid']).toBe(1);
 
     w = watch({ revocation, now: () => new Date(Date.now() + 62 * 60_000) });
-    expect((await w.handler().finally(w.restore)).revocation).toBe('already-invalid');
+    expect((await w.handler()).revocation).toBe('already-invalid');
     expect(sandbox.requests.filter((r) => r.path === '/oauth/revoke')).toHaveLength(1);
   });
 });
