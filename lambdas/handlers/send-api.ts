@@ -11,7 +11,7 @@ import { dynamo } from '../adapters/dynamo-client.js';
 import { optionalEnv, tableNameFromEnv } from '../adapters/env.js';
 import { GraphClient } from '../adapters/graph-client.js';
 import { createIdempotencyStore } from '../adapters/idempotency-store.js';
-import { logger } from '../adapters/logger.js';
+import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
 import { header, json, rawBody, type HttpEvent, type HttpResult } from './http.js';
 
@@ -127,4 +127,4 @@ export function defaultSendApiDeps(): SendApiDeps {
   };
 }
 
-export const handler = createSendApiHandler(defaultSendApiDeps());
+export const handler = observe(createSendApiHandler(defaultSendApiDeps()), { correlate: httpCorrelation });

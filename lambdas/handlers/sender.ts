@@ -14,7 +14,7 @@ import { dynamo } from '../adapters/dynamo-client.js';
 import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
 import { GraphClient } from '../adapters/graph-client.js';
 import { createIdempotencyStore } from '../adapters/idempotency-store.js';
-import { logger } from '../adapters/logger.js';
+import { logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
 import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
 
@@ -38,7 +38,8 @@ export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) 
 
   async function handleRecord(record: SQSRecord): Promise<void> {
     const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
-    const base = { sqsMessageId: record.messageId, attempt };
+    // Keys in each line rather than appended to the logger: the records of a batch are handled concurrently.
+    const base = { queue_message_id: record.messageId, attempt };
     let result;
     try {
       const job = decodeJob(record.body);
@@ -106,4 +107,4 @@ function graphBase(): { baseUrl?: string } {
 }
 
 // Built at module load: a missing variable fails the cold start with its name.
-export const handler = createSenderHandler(defaultSenderDeps());
+export const handler = observe(createSenderHandler(defaultSenderDeps()));

@@ -16,6 +16,7 @@ export const httpHandlers: Record<RoutedFunction, () => Promise<{ handler: HttpH
   webhook: () => import('../../lambdas/handlers/webhook.js'),
   adminApi: () => import('../../lambdas/handlers/admin-api.js'),
   sendApi: () => import('../../lambdas/handlers/send-api.js'),
+  diagnose: () => import('../../lambdas/handlers/diagnose.js'),
   contactsApi: () => import('../../lambdas/handlers/contacts-api.js'),
 };
 
