@@ -133,7 +133,7 @@ export interface JobDeps {
 export type JobResult =
   | { action: 'done'; outcome: 'sent' | 'duplicate' | 'failed'; wamid?: string; detail?: string }
   /** Report the item failed with the queue message hidden for `delaySeconds` (SQS does the waiting). */
-  | { action: 'retry'; delaySeconds: number; detail: string }
+  | { action: 'retry'; delaySeconds: number; detail: string; cause: 'graph' | 'busy' }
   /** Out of attempts: report it failed and make it visible at once, so SQS moves it to the DLQ at its next receive. */
   | { action: 'dead_letter'; detail: string };
 
@@ -166,7 +166,7 @@ export async function handleOutboundJob(job: OutboundJob, attempt: number, deps:
   }
   switch (outcome.kind) {
     case 'in_progress':
-      return { action: 'retry', delaySeconds: BUSY_RETRY_SECONDS, detail: 'another delivery of this job is sending it' };
+      return { action: 'retry', delaySeconds: BUSY_RETRY_SECONDS, detail: 'another delivery of this job is sending it', cause: 'busy' };
     case 'key_reused':
       // Another job already used this key: by the key's contract it is the same send, so it is done.
       return { action: 'done', outcome: 'duplicate', detail: 'idempotency key already used for a different message' };
@@ -184,8 +184,8 @@ export async function handleOutboundJob(job: OutboundJob, attempt: number, deps:
         deps.retry,
       );
       const detail = `Graph error ${error.code}${error.subcode !== undefined ? `/${error.subcode}` : ''}: ${error.message}`;
-      if (decision.action === 'retry') return { action: 'retry', delaySeconds: decision.delaySeconds, detail };
-      await deps.sender.recordFailure(request, [providerErrorOf(error)]);
+      if (decision.action === 'retry') return { action: 'retry', delaySeconds: decision.delaySeconds, detail, cause: 'graph' };
+      await deps.sender.recordFailure(request, [providerErrorOf(error)], { retriesExhausted: error.retryable });
       if (decision.reason === 'attempts_exhausted') return { action: 'dead_letter', detail: `${detail}; ${decision.detail}` };
       return { action: 'done', outcome: 'failed', detail: `${detail}; ${decision.detail}` };
     }

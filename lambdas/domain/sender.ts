@@ -8,6 +8,7 @@
 // record in case the first attempt died between Graph's answer and the store write.
 import { createHash } from 'node:crypto';
 import type { MappedGraphError } from './graph-errors.js';
+import { noMetrics, type MetricSink } from './metric-catalog.js';
 import type { Channel, MediaRef, ProviderError } from './model.js';
 import { MEDIA_KINDS, isBsuid, type OutboundKind, type OutboundMessage } from './outbound-message.js';
 import type { ContactRecord, ContactStore } from './ports.js';
@@ -87,6 +88,7 @@ export interface SenderDeps {
   contacts: Pick<ContactStore, 'get' | 'upsert'>;
   messages: OutboundStore;
   idempotency: IdempotencyStore;
+  metrics?: MetricSink;
   now?: () => Date;
 }
 
@@ -98,8 +100,13 @@ export interface SendResult {
 
 export interface Sender {
   send(request: SendRequest): Promise<SendResult>;
-  /** Records a send that was given up before Graph accepted it, as a `failed` message `unsent.<key>`. */
-  recordFailure(request: SendRequest & { contactId: string; idempotencyKey: string }, errors: ProviderError[]): Promise<OutboundRecord>;
+  /** Records a send that was given up before Graph accepted it, as a `failed` message `unsent.<key>`.
+   *  `retriesExhausted`: the last error was retryable, so `send` did not count it as a final result yet. */
+  recordFailure(
+    request: SendRequest & { contactId: string; idempotencyKey: string },
+    errors: ProviderError[],
+    options?: { retriesExhausted?: boolean },
+  ): Promise<OutboundRecord>;
 }
 
 /** The mapped Graph error a failed Graph call carries (GraphError from the adapter), found structurally. */
@@ -168,6 +175,7 @@ function baseRecord(m: OutboundMessage, fields: Pick<OutboundRecord, 'id' | 'cha
 
 export function createSender(deps: SenderDeps): Sender {
   const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? noMetrics;
 
   async function resolveContact(request: SendRequest): Promise<ContactRecord> {
     if (request.contactId) {
@@ -190,13 +198,18 @@ export function createSender(deps: SenderDeps): Sender {
     const at = now();
     const window = windowState(contact.lastInboundAt, at);
     const check = checkSendAllowed(sendKindOf(request.message.kind), window, { to: request.message.to });
-    if (!check.ok) return { outcome: { ok: false, kind: 'window_closed', hint: check.hint, contactId: contact.id }, retryable: false };
+    if (!check.ok) {
+      metrics.emit('Outbound', 1, { result: 'rejected', code: 'window' });
+      return { outcome: { ok: false, kind: 'window_closed', hint: check.hint, contactId: contact.id }, retryable: false };
+    }
     let wamid: string;
     try {
       wamid = (await deps.graph.sendMessage(request.phoneNumberId, request.message)).messageId;
     } catch (error) {
       const mapped = graphErrorOf(error);
       if (!mapped) throw error;
+      // A retryable error is not a result yet: the caller retries, and counts the final one (recordFailure).
+      if (!mapped.retryable) metrics.emit('Outbound', 1, { result: 'failed', code: String(mapped.code) });
       return { outcome: { ok: false, kind: 'graph', error: mapped, contactId: contact.id }, retryable: mapped.retryable };
     }
     const record = baseRecord(request.message, {
@@ -208,6 +221,7 @@ export function createSender(deps: SenderDeps): Sender {
     });
     record.statusAt = wholeSecond(at);
     if (request.idempotencyKey !== undefined) record.idempotencyKey = request.idempotencyKey;
+    metrics.emit('Outbound', 1, { result: 'sent', code: 'none' });
     return { outcome: { ok: true, wamid, contactId: contact.id }, record, retryable: false };
   }
 
@@ -245,7 +259,7 @@ export function createSender(deps: SenderDeps): Sender {
       return { outcome: result.outcome, replayed: false };
     },
 
-    async recordFailure(request, errors) {
+    async recordFailure(request, errors, options = {}) {
       const at = now();
       const record = baseRecord(request.message, {
         id: `unsent.${request.idempotencyKey}`,
@@ -259,6 +273,7 @@ export function createSender(deps: SenderDeps): Sender {
       record.errors = errors;
       record.idempotencyKey = request.idempotencyKey;
       await deps.messages.recordOutbound(record);
+      if (options.retriesExhausted) metrics.emit('Outbound', 1, { result: 'failed', code: String(errors[0]?.code ?? 'none') });
       return record;
     },
   };

@@ -13,6 +13,7 @@ import { GraphClient } from '../adapters/graph-client.js';
 import { createIdempotencyStore } from '../adapters/idempotency-store.js';
 import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
+import { metricSink } from '../adapters/metrics.js';
 import { header, json, rawBody, type HttpEvent, type HttpResult } from './http.js';
 
 export interface SendApiDeps {
@@ -117,6 +118,7 @@ export function defaultSendApiDeps(): SendApiDeps {
     contacts: createContactStore(dynamo, tableNameFromEnv('contacts')),
     messages: createMessageStore(dynamo, messagesTable),
     idempotency: createIdempotencyStore(dynamo, messagesTable),
+    metrics: metricSink,
   });
   const phoneNumberId = optionalEnv('PHONE_NUMBER_ID') ?? optionalEnv('WHATSAPP_PHONE_NUMBER_ID');
   const country = optionalEnv('DEFAULT_COUNTRY');

@@ -16,6 +16,7 @@ import { GraphClient } from '../adapters/graph-client.js';
 import { createIdempotencyStore } from '../adapters/idempotency-store.js';
 import { logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
+import { metricSink } from '../adapters/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
 
 export interface SenderHandlerDeps {
@@ -58,6 +59,7 @@ export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) 
         logger.info('outbound job done', { ...base, outcome: result.outcome, wamid: result.wamid, detail: result.detail });
         return;
       case 'retry':
+        if (result.cause === 'graph') metricSink.emit('GraphRetries', 1);
         logger.warn('outbound job will be retried', { ...base, delaySeconds: result.delaySeconds, detail: result.detail });
         return hideThenFail(record, result.delaySeconds, result.detail);
       case 'dead_letter':
@@ -81,7 +83,7 @@ export function defaultSenderDeps(): SenderHandlerDeps {
   return {
     queue: createJobQueue(requireEnv(queues.outbound.envVar)),
     jobs: {
-      sender: createSender({ graph, contacts, messages, idempotency: createIdempotencyStore(dynamo, messagesTable) }),
+      sender: createSender({ graph, contacts, messages, idempotency: createIdempotencyStore(dynamo, messagesTable), metrics: metricSink }),
       contacts,
       bot: {
         contacts,

@@ -1,124 +1,103 @@
-// resources.ts declares no queue yet; this proves the queue wiring on a variant of it, so the first
-// real queue (outbound replies, business cards) lands on code that is already tested.
-import { AwsSolutionsChecks } from 'cdk-nag';
+// Every queue declared in resources.ts: encryption, TLS, dead-letter queue, visibility above the consumer's
+// timeout, partial batch failures, and who may send or receive. Iterates the declarations, so a new queue is
+// covered the moment it is declared.
 import { describe, expect, it } from 'vitest';
 import type { ResourceModel } from '../../lib/constructs/resource-model.js';
 import { VISIBILITY_TIMEOUT_FACTOR } from '../../lib/constructs/work-queue.js';
 import { resourceModel } from '../../lib/stack.js';
 import { asList, logicalId, referencedIds, resources, roleStatements, synthStack } from '../support/synth.js';
 
-const withQueue: ResourceModel = {
-  ...resourceModel,
-  queues: { jobs: { envVar: 'JOBS_QUEUE_URL', consumer: 'worker', batchSize: 5, maxReceiveCount: 4 } },
-  functions: {
-    ...resourceModel.functions,
-    webhook: { ...resourceModel.functions['webhook']!, queues: { jobs: 'send' } },
-    worker: {
-      // Any existing handler file will do: bundling is skipped in tests.
-      entry: 'lambdas/handlers/admin-api.ts',
-      description: 'test consumer',
-      memoryMb: 256,
-      timeoutSeconds: 30,
-      tables: { messages: 'readWrite' },
-      queues: { jobs: 'consume' },
-      secrets: ['accessToken'],
-    },
-  },
-};
-
-const { app, stack, template } = synthStack({ resources: withQueue });
+const { stack, template } = synthStack();
 const all = resources(template);
-const jobs = stack.queues.get('jobs')!;
-const queueId = logicalId(stack, jobs.queue);
-const dlqId = logicalId(stack, jobs.deadLetterQueue);
-const workerId = logicalId(stack, stack.functions.get('worker')!.function);
+const declared = Object.entries(resourceModel.queues);
 
-describe('a declared queue', () => {
-  it('gets a queue and a dead-letter queue, both SSE-SQS', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+const functionEnv = (name: string) =>
+  (all[logicalId(stack, stack.functions.get(name)!.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } })
+    .Environment.Variables;
+
+it('resources.ts declares queues, each with a queue and a dead-letter queue', () => {
+  expect(declared.length).toBeGreaterThan(0);
+  template.resourceCountIs('AWS::SQS::Queue', declared.length * 2);
+  template.resourceCountIs('AWS::Lambda::EventSourceMapping', declared.length);
+});
+
+describe.each(declared)('queue %s', (name, spec) => {
+  const queue = stack.queues.get(name)!;
+  const queueId = logicalId(stack, queue.queue);
+  const dlqId = logicalId(stack, queue.deadLetterQueue);
+  const consumer = resourceModel.functions[spec.consumer]!;
+
+  it('is SSE-SQS encrypted, and its DLQ keeps messages 14 days', () => {
     expect(all[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
     expect(all[dlqId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
   });
 
-  it('redrives to the DLQ after maxReceiveCount and hides messages 6x the consumer timeout', () => {
+  it('redrives to the DLQ after maxReceiveCount and hides messages longer than the consumer runs', () => {
     expect(all[queueId]?.Properties).toMatchObject({
-      VisibilityTimeout: 30 * VISIBILITY_TIMEOUT_FACTOR,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 4 },
+      VisibilityTimeout: consumer.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: spec.maxReceiveCount },
     });
     expect(VISIBILITY_TIMEOUT_FACTOR).toBeGreaterThanOrEqual(6);
   });
 
-  it('denies non-TLS access to both queues', () => {
+  it('denies non-TLS access to the queue and its DLQ', () => {
     for (const id of [queueId, dlqId]) {
-      const policy = Object.values(all).find(
-        (r) => r.Type === 'AWS::SQS::QueuePolicy' && referencedIds(r.Properties?.['Queues']).has(id),
-      );
+      const policy = Object.values(all).find((r) => r.Type === 'AWS::SQS::QueuePolicy' && referencedIds(r.Properties?.['Queues']).has(id));
       const statements = (policy?.Properties?.['PolicyDocument'] as { Statement: Array<Record<string, unknown>> }).Statement;
       expect(statements).toContainEqual(
-        expect.objectContaining({
-          Effect: 'Deny',
-          Action: 'sqs:*',
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        }),
+        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       );
     }
   });
 
-  it('feeds its consumer through an event source mapping with partial batch failures', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  it(`feeds ${spec.consumer} through an event source mapping with partial batch failures`, () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-      FunctionName: { Ref: workerId },
-      BatchSize: 5,
+      FunctionName: { Ref: logicalId(stack, stack.functions.get(spec.consumer)!.function) },
+      BatchSize: spec.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 
-  it('lets the sender send (and not receive) and gives it the queue URL', () => {
-    const onQueue = roleStatements(template, stack, 'webhook').filter((s) => referencedIds(s.Resource).has(queueId));
-    const actions = onQueue.flatMap((s) => asList(s.Action));
+  const users = Object.entries(resourceModel.functions).filter(([, f]) => f.queues[name]);
+  it.each(users.filter(([, f]) => f.queues[name] === 'send'))('lets %s send (and not receive), with the queue URL', (fn) => {
+    const actions = roleStatements(template, stack, fn)
+      .filter((s) => referencedIds(s.Resource).has(queueId))
+      .flatMap((s) => asList(s.Action));
     expect(actions).toContain('sqs:SendMessage');
     expect(actions).not.toContain('sqs:ReceiveMessage');
     expect(actions).not.toContain('sqs:DeleteMessage');
-    const env = (all[logicalId(stack, stack.functions.get('webhook')!.function)]?.Properties as {
-      Environment: { Variables: Record<string, unknown> };
-    }).Environment.Variables;
-    expect(env['JOBS_QUEUE_URL']).toEqual({ Ref: queueId });
+    expect(functionEnv(fn)[spec.envVar]).toEqual({ Ref: queueId });
   });
 
-  it('lets the consumer receive and delete (and not send), scoped to the queue', () => {
-    const onQueue = roleStatements(template, stack, 'worker').filter((s) => referencedIds(s.Resource).has(queueId));
-    const actions = onQueue.flatMap((s) => asList(s.Action));
-    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
-    expect(actions).not.toContain('sqs:SendMessage');
-    for (const s of onQueue) expect(s.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-  });
-
-  it('keeps cdk-nag AwsSolutions at zero findings', () => {
-    const report = new AwsSolutionsChecks().validateScope(app);
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  it('lets only its consumer receive and delete, scoped to the queue', () => {
+    const receivers = Object.keys(resourceModel.functions).filter((fn) =>
+      roleStatements(template, stack, fn).some((s) => referencedIds(s.Resource).has(queueId) && asList(s.Action).includes('sqs:ReceiveMessage')),
+    );
+    expect(receivers).toEqual([spec.consumer]);
+    for (const s of roleStatements(template, stack, spec.consumer).filter((s) => referencedIds(s.Resource).has(queueId))) {
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    }
   });
 });
 
 describe('queue declarations that cannot work fail synth with a clear message', () => {
+  const [queueName, queueSpec] = declared[0]!;
+  const functionName = Object.keys(resourceModel.functions).find((f) => f !== queueSpec.consumer && !resourceModel.functions[f]!.queues[queueName])!;
+  const fn = resourceModel.functions[functionName]!;
+
   it('a queue whose consumer does not exist', () => {
-    const bad: ResourceModel = { ...withQueue, queues: { jobs: { ...withQueue.queues['jobs']!, consumer: 'nobody' } } };
-    expect(() => synthStack({ resources: bad })).toThrow('queue "jobs" names unknown consumer "nobody"');
+    const bad: ResourceModel = { ...resourceModel, queues: { ...resourceModel.queues, [queueName]: { ...queueSpec, consumer: 'nobody' } } };
+    expect(() => synthStack({ resources: bad })).toThrow(`queue "${queueName}" names unknown consumer "nobody"`);
   });
 
   it('a function that claims to consume a queue another function consumes', () => {
-    const bad: ResourceModel = {
-      ...withQueue,
-      functions: { ...withQueue.functions, adminApi: { ...withQueue.functions['adminApi']!, queues: { jobs: 'consume' } } },
-    };
-    expect(() => synthStack({ resources: bad })).toThrow('function "adminApi" consumes queue "jobs" whose consumer is "worker"');
+    const bad: ResourceModel = { ...resourceModel, functions: { ...resourceModel.functions, [functionName]: { ...fn, queues: { [queueName]: 'consume' } } } };
+    expect(() => synthStack({ resources: bad })).toThrow(`function "${functionName}" consumes queue "${queueName}" whose consumer is "${queueSpec.consumer}"`);
   });
 
   it('a function that uses an undeclared queue', () => {
-    const bad: ResourceModel = {
-      ...withQueue,
-      functions: { ...withQueue.functions, adminApi: { ...withQueue.functions['adminApi']!, queues: { nope: 'send' } } },
-    };
-    expect(() => synthStack({ resources: bad })).toThrow('function "adminApi" uses unknown queue "nope"');
+    const bad: ResourceModel = { ...resourceModel, functions: { ...resourceModel.functions, [functionName]: { ...fn, queues: { nope: 'send' } } } };
+    expect(() => synthStack({ resources: bad })).toThrow(`function "${functionName}" uses unknown queue "nope"`);
   });
 });

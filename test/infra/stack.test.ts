@@ -311,9 +311,9 @@ describe('outputs', () => {
     }
   });
 
-  it('has no outputs beyond the URLs and one name per secret', () => {
+  it('has no outputs beyond the URLs, the dashboard, the alarm topic and one name per secret', () => {
     expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'WebhookUrl', ...Object.keys(secrets).map(secretOutputId)].sort(),
+      ['ApiUrl', 'WebhookUrl', 'DashboardUrl', 'AlarmTopicArn', ...Object.keys(secrets).map(secretOutputId)].sort(),
     );
   });
 });
