@@ -14,6 +14,10 @@ export const MEDIA_PREFIX = 'media/';
 export const ACCESS_LOG_DAYS = 90;
 /** Layers are unpacked under /opt; the worker reads the reader .wasm from there. */
 export const ZXING_WASM_IN_LAYER = '/opt/zxing_reader.wasm';
+/** The worker's literal environment (besides MEDIA_BUCKET, a reference to the bucket). */
+export const CARD_WORKER_LITERAL_ENV = { ZXING_WASM_PATH: ZXING_WASM_IN_LAYER, OCR_ENGINE: 'textract' } as const;
+/** The one Textract action the worker calls; Textract has no resource-level permissions, so its resource is `*`. */
+export const TEXTRACT_ACTIONS = ['textract:DetectDocumentText'] as const;
 
 export interface CardPipelineProps {
   /** The card worker of resources.ts (the card queue's consumer). */
@@ -77,7 +81,7 @@ export class CardPipeline extends Construct {
     this.policy = new Policy(this, 'WorkerAccess', {
       statements: [
         new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject', 's3:GetObject'], resources: [objects] }),
-        new PolicyStatement({ effect: Effect.ALLOW, actions: ['textract:DetectDocumentText'], resources: ['*'] }),
+        new PolicyStatement({ effect: Effect.ALLOW, actions: [...TEXTRACT_ACTIONS], resources: ['*'] }),
       ],
     });
     this.policy.attachToRole(props.worker.role);
@@ -103,7 +107,6 @@ export class CardPipeline extends Construct {
     props.worker.function.addLayers(this.wasmLayer);
 
     props.worker.addEnvironment(cardPipeline.mediaBucketEnvVar, this.bucket.bucketName);
-    props.worker.addEnvironment('ZXING_WASM_PATH', ZXING_WASM_IN_LAYER);
-    props.worker.addEnvironment('OCR_ENGINE', 'textract');
+    for (const [name, value] of Object.entries(CARD_WORKER_LITERAL_ENV)) props.worker.addEnvironment(name, value);
   }
 }

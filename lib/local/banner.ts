@@ -29,6 +29,8 @@ export function describeLocal(stack: LocalStack, env: NodeJS.ProcessEnv): string
     `  curl -H "Authorization: Bearer ${shown('ADMIN_TOKEN')}" ${stack.url}/contacts/996555123456/messages`,
     `  npx wa simulate text "/start" --from 996555123456 --url ${stack.url}/webhooks/whatsapp   (the bot answers)`,
     `  npx wa send --to +996555123456 --text "hello" --api ${stack.url}`,
+    `  npx wa simulate image test/fixtures/cards/en-bizcard-qr.png --from 996555123456 --url ${stack.url}/webhooks/whatsapp   (a card: contact + reply)`,
+    `  npx wa contacts export --format vcf --api ${stack.url}`,
     ...(stack.info.length ? ['', ...stack.info] : []),
     '',
     'Ctrl-C stops.',

@@ -1,35 +1,36 @@
 // The card worker in local mode: the Lambda's batch handler (lambdas/handlers/card-batch.ts) with the engines a
-// laptop has. QR: the sharp pipeline of qr-zxing.ts (EXIF rotation, downscaling, variants). OCR by OCR_ENGINE:
-// `tesseract` (default; English data from @tesseract.js-data/eng on disk), `textract` (real AWS credentials and
-// a bucket Textract can read), or `none`. PDFs need Textract; locally with tesseract they are answered as unreadable.
-import { TextractClient } from '@aws-sdk/client-textract';
+// laptop has. QR: the sharp pipeline of qr-zxing.ts (EXIF rotation, downscaling, variants; it decodes more real
+// photos than zxing alone). OCR by OCR_ENGINE: `tesseract` (default; English data from @tesseract.js-data/eng on
+// disk) or `none` (QR codes only). Textract is the engine in AWS; locally it is refused, since the runner pins
+// fake AWS credentials (nothing may reach a real account) and Textract cannot read fauxqs' S3 anyway.
+// PDFs need Textract: locally they are answered as unreadable, with the reason recorded on the message.
 import type { CardImageReader } from '../../lambdas/domain/card-pipeline.js';
 import type { OcrEngine } from '../../lambdas/domain/ocr.js';
 import { createCardImageReader } from '../../lambdas/adapters/card-image-reader.js';
 import { createTesseractOcr } from '../../lambdas/adapters/ocr-tesseract.js';
-import { createTextractOcr } from '../../lambdas/adapters/ocr-textract.js';
 import { zxingQrDecoder } from '../../lambdas/adapters/qr-zxing.js';
 import { cardWorkerDeps, createCardWorkerHandler } from '../../lambdas/handlers/card-batch.js';
 
-export type LocalOcrEngine = 'tesseract' | 'textract' | 'none';
+export type LocalOcrEngine = 'tesseract' | 'none';
 
 export function localOcrEngine(env: NodeJS.ProcessEnv = process.env): LocalOcrEngine {
   const name = env.OCR_ENGINE?.trim() || 'tesseract';
-  if (name !== 'tesseract' && name !== 'textract' && name !== 'none') {
-    throw new Error(`OCR_ENGINE must be tesseract, textract or none, got "${name}"`);
+  if (name === 'textract') {
+    throw new Error('OCR_ENGINE=textract runs in AWS only (local mode uses fake AWS credentials and fauxqs S3): use tesseract or none');
   }
+  if (name !== 'tesseract' && name !== 'none') throw new Error(`OCR_ENGINE must be tesseract or none locally, got "${name}"`);
   return name;
 }
 
 export function localCardReader(engine: LocalOcrEngine = localOcrEngine(), ocr?: OcrEngine): CardImageReader {
   const images = ['image/jpeg', 'image/png', 'image/webp'] as const;
-  const chosen = ocr ?? (engine === 'tesseract' ? createTesseractOcr() : engine === 'textract' ? createTextractOcr(new TextractClient({})) : undefined);
+  const chosen = ocr ?? (engine === 'tesseract' ? createTesseractOcr() : undefined);
   return createCardImageReader({
     qr: zxingQrDecoder,
     ...(chosen ? { ocr: chosen } : {}),
     qrTypes: images,
-    ocrTypes: engine === 'textract' ? [...images.filter((t) => t !== 'image/webp'), 'application/pdf'] : engine === 'tesseract' ? images : [],
-    unsupportedBecause: { 'application/pdf': 'PDF cards need Textract (OCR_ENGINE=textract); tesseract reads images only' },
+    ocrTypes: chosen ? images : [],
+    unsupportedBecause: { 'application/pdf': 'PDF cards need Textract (the engine in AWS); locally only images are read' },
   });
 }
 
