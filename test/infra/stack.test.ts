@@ -1,6 +1,7 @@
 // CDK assertions over the synthesized stack. Each block iterates lib/resources.ts, so a table, secret,
 // function or route added there is covered without touching this file.
 import { Match } from 'aws-cdk-lib/assertions';
+import { CARD_WORKER_LITERAL_ENV, TEXTRACT_ACTIONS } from '../../lib/constructs/card-pipeline.js';
 import { describe, expect, it } from 'vitest';
 import { tableActions } from '../../lib/constructs/data-table.js';
 import { commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
@@ -96,6 +97,8 @@ describe('secrets', () => {
   });
 });
 
+const WILDCARD_ONLY_XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
 describe('functions', () => {
   it('creates exactly the declared functions', () => {
     template.resourceCountIs('AWS::Lambda::Function', Object.keys(functions).length);
@@ -171,14 +174,16 @@ describe('functions', () => {
       }
     });
 
-    it(`${name}: no wildcard actions; a "*" resource only for X-Ray, which has no resource-level permissions`, () => {
+    it(`${name}: no wildcard actions; a "*" resource only for actions with no resource-level permissions`, () => {
       for (const s of roleStatements(template, stack, name)) {
         expect(s.Effect).toBe('Allow');
         for (const action of asList(s.Action)) expect(action).not.toMatch(/\*/);
         const wildcard = asList(s.Resource).some((r) => typeof r === 'string' && r.includes('*'));
         if (wildcard) {
           expect(s.Resource).toBe('*');
-          expect(asList(s.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+          // X-Ray for every function; Textract's DetectDocumentText for the card worker only.
+          const unscoped = name === 'cardWorker' ? [WILDCARD_ONLY_XRAY, [...TEXTRACT_ACTIONS]] : [WILDCARD_ONLY_XRAY];
+          expect(unscoped).toContainEqual(asList(s.Action).sort());
         }
       }
     });
@@ -205,8 +210,12 @@ describe('environment variables never carry secret values', () => {
   const secretResourceIds = () => new Set(Object.keys(secrets).map(secretId));
 
   for (const [name] of functionEntries) {
-    it(`${name}: every value is a declared literal or a reference to a table, secret ARN or queue`, () => {
-      const allowedLiterals = new Set<string>([...Object.values(commonEnv), name]);
+    it(`${name}: every value is a declared literal or a reference to a table, secret ARN, queue or bucket`, () => {
+      const allowedLiterals = new Set<string>([
+        ...Object.values(commonEnv),
+        name,
+        ...(name === 'cardWorker' ? Object.values(CARD_WORKER_LITERAL_ENV) : []),
+      ]);
       for (const [key, value] of Object.entries(environmentOf(name))) {
         if (typeof value === 'string') {
           expect(allowedLiterals, `${name} ${key}=${value}`).toContain(value);
@@ -216,7 +225,7 @@ describe('environment variables never carry secret values', () => {
         expect(Object.keys(value as object)).toEqual(['Ref']);
         const target = (value as { Ref: string }).Ref;
         const type = all[target]?.Type;
-        expect(['AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue']).toContain(type);
+        expect(['AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::S3::Bucket']).toContain(type);
         if (type === 'AWS::SecretsManager::Secret') {
           expect(key).toMatch(/_ARN$/);
           expect(secretResourceIds()).toContain(target);
