@@ -59,6 +59,7 @@ export async function replyToCommand(job: CommandJob, contact: ContactRecord, de
     ...(contact.lang ? { override: contact.lang } : {}),
     text: inbound?.text ?? `/${job.command}`,
     ...(contact.name ? { profileName: contact.name } : {}),
+    commandWord: command.word,
     ...(contact.waId ? { phone: contact.waId } : {}),
     ...(contact.userId ? { userId: contact.userId } : {}),
     defaultLang: deps.defaultLang ?? 'en',

@@ -6,15 +6,17 @@
 //      type them), Latin letters are weaker (Russian speakers type "ok", brand names, translit), so English
 //      needs a few Latin letters and a clear majority;
 //   3. a Cyrillic profile name;
-//   4. the phone's country code (or a BSUID's country prefix when the phone is withheld) in the
+//   4. the bot command word as typed: `/старт` was chosen in Russian, `/start` in English (the customer
+//      could have typed either, so the choice says more than where their phone is registered);
+//   5. the phone's country code (or a BSUID's country prefix when the phone is withheld) in the
 //      Russian-speaking region;
-//   5. a Latin profile name;
-//   6. the configured default.
+//   6. a Latin profile name;
+//   7. the configured default.
 
 export type Lang = 'ru' | 'en';
 export const LANGS: readonly Lang[] = ['ru', 'en'];
 
-export type LanguageSource = 'override' | 'text' | 'profile' | 'phone' | 'user_id' | 'default';
+export type LanguageSource = 'override' | 'text' | 'profile' | 'command' | 'phone' | 'user_id' | 'default';
 
 export interface LanguageEvidence {
   /** The contact's stored `/lang` choice. */
@@ -23,6 +25,8 @@ export interface LanguageEvidence {
   text?: string;
   /** WhatsApp profile name. */
   profileName?: string;
+  /** The bot command word as typed, without the slash (`start`, `старт`). */
+  commandWord?: string;
   /** `wa_id` (digits) or an E.164 number (`+79161234567`). National formats are not guessed at. */
   phone?: string;
   /** BSUID (`KG.1349…`): its ISO country prefix stands in for the phone when Meta withholds it. */
@@ -77,6 +81,14 @@ export function languageOfText(text: string | undefined): Lang | undefined {
   return undefined;
 }
 
+/** A single word's script: any Cyrillic letter makes it Russian, Latin letters alone English. */
+function scriptOfWord(word: string | undefined): Lang | undefined {
+  if (!word) return undefined;
+  const { cyrillic, latin } = countScripts(word);
+  if (cyrillic > 0) return 'ru';
+  return latin > 0 ? 'en' : undefined;
+}
+
 /** True when an international number (`+7…`, `996…`) has a Russian-leaning calling code. */
 export function phoneLeansRussian(phone: string | undefined): boolean | undefined {
   if (!phone) return undefined;
@@ -117,6 +129,8 @@ export function guessLanguage(evidence: LanguageEvidence): LanguageGuess {
   if (fromText) return { lang: fromText, source: 'text' };
   const fromProfile = languageOfText(evidence.profileName);
   if (fromProfile === 'ru') return { lang: 'ru', source: 'profile' };
+  const fromCommand = scriptOfWord(evidence.commandWord);
+  if (fromCommand) return { lang: fromCommand, source: 'command' };
   const phone = phoneLeansRussian(evidence.phone);
   if (phone === true) return { lang: 'ru', source: 'phone' };
   if (phone === undefined && userIdLeansRussian(evidence.userId) === true) return { lang: 'ru', source: 'user_id' };

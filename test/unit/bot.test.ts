@@ -76,8 +76,15 @@ describe('replyToCommand', () => {
     expect(r).toMatchObject({ lang: 'ru', text: helpText('ru') });
   });
 
-  it('answers a Latin /start in Russian to a +7 number', async () => {
-    expect((await answer('/start', { waId: '79161234567' })).lang).toBe('ru');
+  // The command word the customer chose says more than where the phone is registered: /start from a +7 or
+  // +996 number with nothing else to go on is answered in English, /старт in Russian.
+  it('answers a Latin /start in English and /старт in Russian to a +7 number with no other evidence', async () => {
+    expect((await answer('/start', { waId: '79161234567' })).lang).toBe('en');
+    expect((await answer('/старт', { waId: '79161234567' })).lang).toBe('ru');
+  });
+
+  it('answers a Latin /start in Russian when the profile name is Cyrillic', async () => {
+    expect((await answer('/start', { waId: '996555123456', name: 'Айбек' })).lang).toBe('ru');
   });
 
   it('the stored /lang override wins over every guess', async () => {

@@ -147,6 +147,10 @@ describe('guessLanguage', () => {
 
   it("falls back to the BSUID's country when Meta withholds the phone", () => {
     expect(guessLanguage({ text: '/start', userId: 'KG.13491208655302741918' })).toEqual({ lang: 'ru', source: 'user_id' });
+    expect(guessLanguage({ text: '/start', commandWord: 'start', userId: 'KG.13491208655302741918' })).toEqual({ lang: 'en', source: 'command' });
+    expect(guessLanguage({ text: '/старт', commandWord: 'старт', phone: '14155552671' })).toEqual({ lang: 'ru', source: 'text' });
+    expect(guessLanguage({ commandWord: 'статус', phone: '14155552671' })).toEqual({ lang: 'ru', source: 'command' });
+    expect(guessLanguage({ commandWord: 'start', profileName: 'Айбек' })).toEqual({ lang: 'ru', source: 'profile' });
     expect(guessLanguage({ text: '/start', userId: 'US.13491208655302741918' })).toEqual({ lang: 'en', source: 'user_id' });
     // The phone, when present, is the better evidence.
     expect(guessLanguage({ text: '/start', phone: '14155552671', userId: 'KZ.1' })).toEqual({ lang: 'en', source: 'phone' });
