@@ -3,7 +3,7 @@
 import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '../lib/local/defaults.js';
 import { describeLocal } from '../lib/local/banner.js';
 import { cardMediaService, MEDIA_UPLOAD_PATH, mediaUploadRoute } from '../lib/local/card-media.js';
-import { graphService } from '../lib/local/graph-service.js';
+import { graphService, sandboxControlRoutes } from '../lib/local/graph-service.js';
 import { queueServices } from '../lib/local/queue-poller.js';
 import { startLocal } from '../lib/local/runner.js';
 
@@ -23,7 +23,7 @@ const stack = await startLocal({
   host: process.env.HOST || undefined,
   // The Graph sandbox (or real Graph), then fauxqs with a poller per queue calling its consumer.
   services: [graph, ...(fauxqs ? [fauxqs] : []), cardMediaService(), ...pollers],
-  localRoutes: { [`POST ${MEDIA_UPLOAD_PATH}`]: mediaUploadRoute(() => graph.sandbox) },
+  localRoutes: { [`POST ${MEDIA_UPLOAD_PATH}`]: mediaUploadRoute(() => graph.sandbox), ...sandboxControlRoutes(() => graph.sandbox) },
 });
 console.log(describeLocal(stack, userEnv));
 

@@ -5,6 +5,7 @@ export interface Command {
 
 export const commands: Record<string, () => Promise<Command>> = {
   simulate: () => import('./simulate.js'),
+  sandbox: () => import('./sandbox.js'),
   send: () => import('./send.js'),
   qr: () => import('./qr.js'),
   card: () => import('./card.js'),

@@ -8,7 +8,7 @@ import { mediaDelivery, signedRequest, statusDelivery, textDelivery, type MetaDe
 
 const USAGE = `usage:
   wa simulate text <text> --from <wa_id digits> [--user-id <BSUID>] [--name <profile name>] [--username <name>]
-                          [--id <wamid>] [--reply-to <wamid>]
+                          [--id <wamid>] [--reply-to <wamid>] [--ago 25h]  (--ago: sent that long ago)
   wa simulate image <file> --from <wa_id digits> [--caption <text>] [--document] [--media-id <id>]
                           a photo (.jpg, .png, .webp) or a PDF: uploaded into the local Graph sandbox
                           (POST ${MEDIA_UPLOAD_PATH} with Bearer $ADMIN_TOKEN), then sent as an image message
@@ -41,10 +41,19 @@ const options = {
   document: { type: 'boolean' },
   'media-id': { type: 'string' },
   print: { type: 'boolean' },
+  ago: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 class UsageError extends Error {}
+
+/** `25h`, `90m`, `2d`: how long ago the simulated message was sent (to test the 24-hour window). */
+function durationMs(text: string): number {
+  const match = /^(\d+)([smhd])$/.exec(text.trim());
+  if (!match) throw new UsageError(`--ago must be a number with s, m, h or d (e.g. 25h), got "${text}"`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
 
 export async function run(args: string[]): Promise<number> {
   let parsed;
@@ -83,6 +92,7 @@ export async function run(args: string[]): Promise<number> {
         ...(v.username ? { username: v.username } : {}),
         ...(v.id ? { id: v.id } : {}),
         ...(v['reply-to'] ? { replyTo: v['reply-to'] } : {}),
+        ...(v.ago ? { timestamp: new Date(Date.now() - durationMs(v.ago)) } : {}),
       });
       delivery = built.delivery;
       messageId = built.messageId;

@@ -4,7 +4,7 @@
 //   (sent, delivered, read) to the local webhook once the runner listens;
 // - otherwise GRAPH_BASE_URL when set (a proxy, a recorder), else the real https://graph.facebook.com.
 import { startGraphSandbox, type GraphSandbox, type GraphSandboxOptions } from './graph-sandbox.js';
-import type { LocalService } from './runner.js';
+import type { LocalRoute, LocalService } from './runner.js';
 
 export const GRAPH_SANDBOX_KEYWORD = 'sandbox';
 export const DEFAULT_STATUS_DELAY_MS = 500;
@@ -69,6 +69,40 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
         },
         close: () => running.close(),
       };
+    },
+  };
+}
+
+export const SANDBOX_FAIL_PATH = '/local/graph/fail';
+export const SANDBOX_SENT_PATH = '/local/graph/sent';
+
+/** Local-only routes (never deployed) that let a person or a script steer the running Graph sandbox:
+ *  `POST /local/graph/fail` `{ code, times?, httpStatus? }` makes the next message sends fail with a Meta
+ *  error code; `GET /local/graph/sent` lists what the sandbox accepted, newest last. */
+export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): Record<string, LocalRoute> {
+  const noSandbox = { statusCode: 409, body: { error: 'local mode talks to the real Graph API (WHATSAPP_ACCESS_TOKEN is set): there is no sandbox to steer' } };
+  return {
+    [`POST ${SANDBOX_FAIL_PATH}`]: async ({ body }) => {
+      const box = sandbox();
+      if (!box) return noSandbox;
+      let request: unknown;
+      try {
+        request = JSON.parse(body.toString('utf8'));
+      } catch {
+        return { statusCode: 400, body: { error: 'body must be JSON: { "code": <Meta error code>, "times"?: n, "httpStatus"?: n }' } };
+      }
+      const { code, times = 1, httpStatus } = (request ?? {}) as { code?: unknown; times?: unknown; httpStatus?: unknown };
+      if (!Number.isInteger(code)) return { statusCode: 400, body: { error: 'code must be a Meta error code (an integer such as 130429)' } };
+      if (!Number.isInteger(times) || (times as number) < 1) return { statusCode: 400, body: { error: 'times must be a positive integer' } };
+      if (httpStatus !== undefined && !(Number.isInteger(httpStatus) && (httpStatus as number) >= 400 && (httpStatus as number) < 600)) {
+        return { statusCode: 400, body: { error: 'httpStatus must be an HTTP error status (400-599)' } };
+      }
+      box.failNext(code as number, { times: times as number, match: 'messages', ...(httpStatus !== undefined ? { httpStatus: httpStatus as number } : {}) });
+      return { statusCode: 200, body: { failing: { code, times, match: 'messages' } } };
+    },
+    [`GET ${SANDBOX_SENT_PATH}`]: async () => {
+      const box = sandbox();
+      return box ? { statusCode: 200, body: { sent: box.sent } } : noSandbox;
     },
   };
 }

@@ -1,0 +1,70 @@
+// `wa sandbox fail <code> [--times n] [--http-status s]` and `wa sandbox sent`: steer and inspect the Graph
+// sandbox of a running `npm start` (local-only routes, admin bearer token).
+import { parseArgs } from 'node:util';
+import { SANDBOX_FAIL_PATH, SANDBOX_SENT_PATH } from '../local/graph-service.js';
+import { adminRequest, AdminRequestError } from './admin-request.js';
+
+const USAGE = `usage:
+  wa sandbox fail <Meta error code> [--times <n>] [--http-status <status>]   next message sends fail (e.g. 130429, 131000, 131026)
+  wa sandbox sent [--json]                                                  what the sandbox accepted
+options: --api <url> (default the local runner, http://127.0.0.1:3000)`;
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { times: { type: 'string' }, 'http-status': { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' } },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [action, code] = parsed.positionals;
+  const v = parsed.values;
+  const target = v.api ? { api: v.api } : { local: true };
+  try {
+    if (action === 'fail' && code && /^\d+$/.test(code)) {
+      if (v.times !== undefined && !/^\d+$/.test(v.times)) throw new UsageError(`--times must be a positive integer, got "${v.times}"`);
+      if (v['http-status'] !== undefined && !/^\d{3}$/.test(v['http-status'])) throw new UsageError(`--http-status must be an HTTP status, got "${v['http-status']}"`);
+      const body = {
+        code: Number(code),
+        ...(v.times !== undefined ? { times: Number(v.times) } : {}),
+        ...(v['http-status'] !== undefined ? { httpStatus: Number(v['http-status']) } : {}),
+      };
+      return report(await adminRequest('POST', SANDBOX_FAIL_PATH, { ...target, body }), (b) => {
+        const failing = (b as { failing: { code: number; times: number } }).failing;
+        return `the next ${failing.times} message send(s) fail with Meta error ${failing.code}`;
+      });
+    }
+    if (action === 'sent') {
+      return report(await adminRequest('GET', SANDBOX_SENT_PATH, target), (b) => {
+        const sent = (b as { sent: { wamid: string; type: string; waId?: string; userId?: string; at: string }[] }).sent;
+        return sent.map((s) => `${s.at}  ${s.wamid}  ${s.type}  to ${s.waId ?? s.userId ?? '?'}`).join('\n') || '(nothing sent yet)';
+      }, v.json);
+    }
+    throw new UsageError(action ? `unknown or incomplete sandbox command "${parsed.positionals.join(' ')}"` : 'a sandbox command is required');
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AdminRequestError || error instanceof TypeError) {
+      console.error(`cannot reach the local runner: ${error.message} (is npm start running?)`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+function report(res: { status: number; body: unknown }, describe: (body: unknown) => string, json = false): number {
+  if (res.status !== 200) {
+    console.error(`the local runner answered ${res.status}: ${(res.body as { error?: string })?.error ?? JSON.stringify(res.body)}`);
+    return 1;
+  }
+  console.log(json ? JSON.stringify(res.body, null, 2) : describe(res.body));
+  return 0;
+}
