@@ -11,7 +11,7 @@ import { parseCardLines } from '../lambdas/domain/card-parser.js';
 import { readCardLines } from '../lambdas/domain/card-reader.js';
 import { decodeQr, decodeQrRaw } from '../lambdas/adapters/qr-zxing.js';
 import { createTesseractOcr } from '../lambdas/adapters/ocr-tesseract.js';
-import { writeQrPng } from '../scripts/render-cards.js';
+import { writeQrPng } from '../scripts/qr-png.js';
 
 import { printTable, type Row } from './table.js';
 export type { Row };

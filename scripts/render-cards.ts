@@ -1,29 +1,16 @@
 // Renders the labelled cards (test/fixtures/cards/NAME.txt, plus NAME.qr.txt for a QR payload) to NAME.png
 // with DejaVu fonts, so OCR and QR have real images to read. The PNGs are committed: CI does not need the
-// fonts. Run: npx tsx scripts/render-cards.ts [NAME…]
+// fonts, and @napi-rs/canvas is not a dependency (its platform packages do not all resolve from the
+// registry, which breaks `npm ci`). Run: npm install --no-save @napi-rs/canvas && npx tsx scripts/render-cards.ts [NAME…]
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCanvas, GlobalFonts, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
-import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
+import { writeQrPng } from './qr-png.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CARDS = join(root, 'test/fixtures/cards');
 const FONTS = '/usr/share/fonts/truetype/dejavu';
-
-let writerReady = false;
-/** A QR code as PNG bytes, from zxing-wasm's writer with its .wasm read from node_modules. */
-export async function writeQrPng(text: string, scale = 4): Promise<Buffer> {
-  if (!writerReady) {
-    const wasm = readFileSync(createRequire(import.meta.url).resolve('zxing-wasm/writer/zxing_writer.wasm'));
-    prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer } });
-    writerReady = true;
-  }
-  const out = await writeBarcode(text, { format: 'QRCode', scale, options: 'ecLevel=M' });
-  if (!out.image) throw new Error(`zxing-wasm could not encode: ${out.error}`);
-  return Buffer.from(await out.image.arrayBuffer());
-}
 
 function registerFonts(): void {
   for (const f of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSerif.ttf', 'DejaVuSerif-Bold.ttf', 'DejaVuSansCondensed.ttf']) {
