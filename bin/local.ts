@@ -4,6 +4,7 @@ import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '../lib/local/defaults.js';
 import { describeLocal } from '../lib/local/banner.js';
 import { cardMediaService, MEDIA_UPLOAD_PATH, mediaUploadRoute } from '../lib/local/card-media.js';
 import { graphService, sandboxControlRoutes } from '../lib/local/graph-service.js';
+import { wazzupControlRoutes, wazzupService } from '../lib/local/wazzup-service.js';
 import { queueServices } from '../lib/local/queue-poller.js';
 import { startLocal } from '../lib/local/runner.js';
 
@@ -15,15 +16,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 // Snapshot first: startLocal fills in defaults, and the banner tells apart what the user set.
 const userEnv = { ...process.env };
 const graph = graphService(userEnv);
+const wazzup = wazzupService(userEnv);
 // The card media bucket lives in fauxqs and must exist before the pollers load the card worker.
 const [fauxqs, ...pollers] = queueServices();
 const stack = await startLocal({
   port,
   dataDir: process.env.DATA_DIR || DEFAULT_DATA_DIR,
   host: process.env.HOST || undefined,
-  // The Graph sandbox (or real Graph), then fauxqs with a poller per queue calling its consumer.
-  services: [graph, ...(fauxqs ? [fauxqs] : []), cardMediaService(), ...pollers],
-  localRoutes: { [`POST ${MEDIA_UPLOAD_PATH}`]: mediaUploadRoute(() => graph.sandbox), ...sandboxControlRoutes(() => graph.sandbox) },
+  // The Graph and Wazzup24 sandboxes (or the real APIs), then fauxqs with a poller per queue calling its consumer.
+  services: [graph, wazzup, ...(fauxqs ? [fauxqs] : []), cardMediaService(), ...pollers],
+  localRoutes: {
+    [`POST ${MEDIA_UPLOAD_PATH}`]: mediaUploadRoute(() => graph.sandbox),
+    ...sandboxControlRoutes(() => graph.sandbox),
+    ...wazzupControlRoutes(() => wazzup.sandbox),
+  },
 });
 console.log(describeLocal(stack, userEnv));
 

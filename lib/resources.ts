@@ -125,6 +125,24 @@ export const secrets = {
     localEnvVar: 'WHATSAPP_ACCESS_TOKEN',
     initial: 'placeholder',
   },
+  wazzupApiKey: {
+    description: 'Wazzup24 API key (Wazzup > Settings > Integration with CRM); leave empty when Wazzup24 is not used',
+    arnEnvVar: 'WAZZUP_API_KEY_ARN',
+    localEnvVar: 'WAZZUP_API_KEY',
+    initial: 'placeholder',
+  },
+  wazzupWebhookSecret: {
+    description: 'Path secret of the Wazzup24 webhook (POST /webhooks/wazzup24/{secret}); `npx wa wazzup register` puts it into the URL',
+    arnEnvVar: 'WAZZUP_WEBHOOK_SECRET_ARN',
+    localEnvVar: 'WAZZUP_WEBHOOK_SECRET',
+    initial: 'generate',
+  },
+  wazzupCrmKey: {
+    description: 'Wazzup24 crmKey: when not empty, webhooks must carry Authorization: Bearer <crmKey>',
+    arnEnvVar: 'WAZZUP_CRM_KEY_ARN',
+    localEnvVar: 'WAZZUP_CRM_KEY',
+    initial: 'placeholder',
+  },
 } as const satisfies Record<string, SecretSpec>;
 
 export const functions = {
@@ -136,6 +154,16 @@ export const functions = {
     tables: { contacts: 'readWrite', messages: 'readWrite' },
     queues: { outbound: 'send', card: 'send' },
     secrets: ['appSecret', 'verifyToken'],
+  },
+  // Its own function, so the Meta webhook bundle does not carry the Wazzup parser (and each has its own alarms).
+  wazzupWebhook: {
+    entry: 'lambdas/handlers/wazzup-webhook.ts',
+    description: 'Receives Wazzup24 webhooks: path secret (and crmKey), parse, store exactly once, enqueue work, channel state metric',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { contacts: 'readWrite', messages: 'readWrite' },
+    queues: { outbound: 'send', card: 'send' },
+    secrets: ['wazzupWebhookSecret', 'wazzupCrmKey'],
   },
   adminApi: {
     entry: 'lambdas/handlers/admin-api.ts',
@@ -171,7 +199,7 @@ export const functions = {
     timeoutSeconds: 29,
     tables: {},
     queues: {},
-    secrets: ['accessToken', 'appSecret', 'verifyToken'],
+    secrets: ['accessToken', 'appSecret', 'verifyToken', 'wazzupApiKey', 'wazzupWebhookSecret'],
   },
   sender: {
     entry: 'lambdas/handlers/sender.ts',
@@ -181,7 +209,7 @@ export const functions = {
     tables: { contacts: 'readWrite', messages: 'readWrite' },
     // Consuming grants ChangeMessageVisibility, which the retry delays use.
     queues: { outbound: 'consume' },
-    secrets: ['accessToken'],
+    secrets: ['accessToken', 'wazzupApiKey'],
   },
   sendApi: {
     entry: 'lambdas/handlers/send-api.ts',
@@ -190,7 +218,7 @@ export const functions = {
     timeoutSeconds: 29,
     tables: { contacts: 'readWrite', messages: 'readWrite' },
     queues: {},
-    secrets: ['accessToken'],
+    secrets: ['accessToken', 'wazzupApiKey'],
   },
   cardWorker: {
     entry: 'lambdas/handlers/card-worker.ts',
@@ -222,6 +250,9 @@ export const routes = [
   { method: 'GET', path: '/health', function: 'webhook', auth: 'public' },
   { method: 'GET', path: '/webhooks/whatsapp', function: 'webhook', auth: 'public' },
   { method: 'POST', path: '/webhooks/whatsapp', function: 'webhook', auth: 'public' },
+  // Wazzup24 has no signature: the secret rides in the path (or `?secret=` on the bare path).
+  { method: 'POST', path: '/webhooks/wazzup24/{secret}', function: 'wazzupWebhook', auth: 'public' },
+  { method: 'POST', path: '/webhooks/wazzup24', function: 'wazzupWebhook', auth: 'public' },
   { method: 'GET', path: '/messages/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/contacts/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/contacts/{id}/messages', function: 'adminApi', auth: 'admin' },

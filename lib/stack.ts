@@ -36,6 +36,10 @@ export const NOT_ROTATED_BECAUSE: Readonly<Record<string, string>> = {
     'The Meta app secret is issued by Meta; it is reset in the App Dashboard and then pasted here, so AWS cannot rotate it.',
   verifyToken:
     'The verify token must equal the value typed into the Meta webhook configuration; rotating it in AWS alone would break the handshake.',
+  wazzupApiKey: 'The Wazzup24 API key is issued in the Wazzup account (Integration with CRM) and pasted here; AWS cannot rotate it.',
+  wazzupWebhookSecret:
+    'The path secret must equal the one in the URL registered with Wazzup24; rotate it by changing it and re-running `npx wa wazzup register`.',
+  wazzupCrmKey: 'The crmKey is set in Wazzup24 (partner API) and pasted here; AWS cannot rotate it.',
 };
 
 /** Secrets a rotation Lambda manages (lib/constructs/token-lifecycle.ts), and which function of resources.ts it is. */
@@ -53,6 +57,8 @@ export interface WhatsAppBusinessStackProps extends StackProps {
 /** Context parameters (`-c name=value` or cdk.json `context`), validated so a typo fails synth loudly. */
 export interface StackSettings {
   readonly phoneNumberId: string | undefined;
+  /** Wazzup24 channel to send from (`GET /v3/channels`, `npx wa wazzup channels`); unset = Wazzup24 not used. */
+  readonly wazzupChannelId: string | undefined;
   readonly graphApiVersion: string | undefined;
   readonly logRetention: RetentionDays;
   readonly throttle: ApiThrottle;
@@ -93,7 +99,11 @@ function readSettings(scope: Construct): StackSettings {
     rateLimit: positiveInt('apiRateLimit', DEFAULT_THROTTLE.rateLimit),
     burstLimit: positiveInt('apiBurstLimit', DEFAULT_THROTTLE.burstLimit),
   };
-  return { phoneNumberId, graphApiVersion, logRetention, throttle };
+  const wazzupChannelId = ctx('wazzupChannelId');
+  if (wazzupChannelId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wazzupChannelId)) {
+    throw new Error(`context wazzupChannelId must be a Wazzup24 channel id (a UUID, see npx wa wazzup channels), got "${wazzupChannelId}"`);
+  }
+  return { phoneNumberId, wazzupChannelId, graphApiVersion, logRetention, throttle };
 }
 
 /** `appSecret` -> `AppSecret`: output ids are the secret's name in PascalCase plus `Name`. */
@@ -143,6 +153,7 @@ export class WhatsAppBusinessStack extends Stack {
     const environment: Record<string, string> = { ...model.commonEnv };
     if (settings.graphApiVersion) environment['GRAPH_API_VERSION'] = settings.graphApiVersion;
     if (settings.phoneNumberId) environment['PHONE_NUMBER_ID'] = settings.phoneNumberId;
+    if (settings.wazzupChannelId) environment['WAZZUP_CHANNEL_ID'] = settings.wazzupChannelId;
 
     const depsLockFilePath = join(PROJECT_ROOT, 'package-lock.json');
     const functions = new Map<string, LambdaFunction>();

@@ -2,6 +2,9 @@
 // their phone numbers, the configured phone number, the subscribed apps. Every failure is recorded as a fact
 // (with the hint graph-errors.ts maps for it) rather than thrown, so one broken piece never hides the rest.
 import type { DiagnoseFacts, FetchFailure, PhoneNumberFacts, WabaFacts } from '../domain/diagnose.js';
+import type { WazzupFacts } from '../domain/wazzup-diagnose.js';
+import { wazzupClientFromEnv } from './wazzup-channel.js';
+import { WazzupError } from './wazzup-client.js';
 import { wabaIdsOf, type TokenFacts } from '../domain/token-health.js';
 import { tokenLifecycle } from '../../lib/resources.js';
 import { createAccessTokenSource } from './access-token.js';
@@ -27,6 +30,8 @@ export interface FactSources {
   appId?: string;
   phoneNumberId?: string;
   secretIsSet: (name: 'verifyToken' | 'appSecret') => Promise<boolean>;
+  /** The Wazzup24 facts; resolves undefined when Wazzup24 is not configured (no API key). */
+  wazzup?: () => Promise<WazzupFacts | undefined>;
 }
 
 export function failureOf(error: unknown): FetchFailure {
@@ -84,6 +89,41 @@ function namesWabaNode(error: unknown): boolean {
 }
 
 export async function gatherDiagnoseFacts(src: FactSources): Promise<DiagnoseFacts> {
+  const [facts, wazzup] = await Promise.all([gatherMetaFacts(src), src.wazzup?.()]);
+  if (wazzup) facts.wazzup = wazzup;
+  return facts;
+}
+
+/** Wazzup24: the channels and the registered webhook, when an API key is set. */
+export async function gatherWazzupFacts(reader: Pick<SecretReader, 'get' | 'forget'>, env: NodeJS.ProcessEnv): Promise<WazzupFacts | undefined> {
+  const key = (await reader.get('wazzupApiKey').catch(() => '')).trim();
+  if (!key) return undefined;
+  const client = wazzupClientFromEnv(reader, env);
+  const secret = (await reader.get('wazzupWebhookSecret').catch(() => '')).trim();
+  const channelId = optionalEnv('WAZZUP_CHANNEL_ID', env);
+  const facts: WazzupFacts = {
+    channels: { ok: true, list: [] },
+    ...(channelId ? { channelId } : {}),
+    ...(secret ? { expectedPathSuffix: `/webhooks/wazzup24/${encodeURIComponent(secret)}` } : {}),
+  };
+  try {
+    facts.channels = { ok: true, list: (await client.listChannels()).map(({ channelId: id, transport, plainId, state }) => ({ channelId: id, transport, plainId, state })) };
+  } catch (error) {
+    const e = error instanceof WazzupError ? error.error : undefined;
+    facts.channels = { ok: false, code: e?.code ?? 'ERROR', message: e?.message ?? String(error), hint: e?.hint ?? 'Check WAZZUP_BASE_URL and the network.' };
+    return facts;
+  }
+  try {
+    const w = await client.getWebhooks();
+    facts.webhook = { ok: true, subscriptions: w.subscriptions, ...(w.webhooksUri ? { uri: w.webhooksUri } : {}) };
+  } catch (error) {
+    const e = error instanceof WazzupError ? error.error : undefined;
+    facts.webhook = { ok: false, code: e?.code ?? 'ERROR', message: e?.message ?? String(error) };
+  }
+  return facts;
+}
+
+async function gatherMetaFacts(src: FactSources): Promise<DiagnoseFacts> {
   const [verifyTokenSet, appSecretSet] = await Promise.all([src.secretIsSet('verifyToken'), src.secretIsSet('appSecret')]);
   const facts: DiagnoseFacts = { tokenPresent: false, wabas: [], verifyTokenSet, appSecretSet };
   if (src.appId) facts.appId = src.appId;
@@ -152,6 +192,7 @@ export function sourcesFromEnv(env: NodeJS.ProcessEnv = process.env, reader: Sec
     inspect: (token) => authority.inspect(token),
     graphFor: (token) => graphFor(token, config.graph),
     secretIsSet: async (name) => (await reader.get(name).catch(() => '')).trim() !== '',
+    wazzup: () => gatherWazzupFacts(reader, env),
   };
   if (config.appId) sources.appId = config.appId;
   if (config.phoneNumberId) sources.phoneNumberId = config.phoneNumberId;

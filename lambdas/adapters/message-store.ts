@@ -44,7 +44,9 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
         ...messageKey(message.id),
         id: message.id,
         channel: message.channel,
-        direction: 'in',
+        // Wazzup24 echoes are the business's own messages (sent from its app, phone or our API).
+        direction: message.direction ?? 'in',
+        ...(message.echo ? { echo: true } : {}),
         type: message.type,
         contactId,
         phoneNumberId: message.phoneNumberId,

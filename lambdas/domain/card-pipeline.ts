@@ -96,6 +96,12 @@ export interface MediaSource {
   fetch(mediaId: string, options: { maxBytes: number; phoneNumberId: string }): Promise<FetchedMedia>;
 }
 
+/** Media a channel gives as a link (Wazzup24's contentUri): downloaded as is, without Graph. */
+export interface UrlMediaSource {
+  /** Refuses more than `maxBytes` and what no retry will fetch (4xx) with CardUnreadable. */
+  fetch(url: string, options: { maxBytes: number }): Promise<FetchedMedia>;
+}
+
 export interface StoredObject {
   bucket: string;
   key: string;
@@ -144,6 +150,8 @@ export class InvalidCardJob extends Error {
 export interface CardPipelineDeps {
   progress: CardProgressStore;
   media: MediaSource;
+  /** Card jobs of channel `wazzup24` carry a URL; absent = such jobs cannot be read (InvalidCardJob). */
+  urlMedia?: UrlMediaSource;
   store: MediaStore;
   reader: CardImageReader;
   contacts: CardContactWriter & Pick<ContactStore, 'get'>;
@@ -181,10 +189,14 @@ export function sniffMediaType(bytes: Uint8Array): CardMediaType | undefined {
   return undefined;
 }
 
-/** The job's media, checked: a media id and a type a card can be. */
-function mediaOf(job: CardJob): MediaRef & { id: string } {
+/** The job's media, checked: a Graph media id (Meta) or a URL (Wazzup24). */
+function mediaOf(job: CardJob): { id: string } | { url: string } {
+  if (job.channel === 'wazzup24') {
+    if (!job.media.url) throw new InvalidCardJob(`Wazzup24 card job for ${job.messageId} has no media url`);
+    return { url: job.media.url };
+  }
   if (!job.media.id) throw new InvalidCardJob(`card job for ${job.messageId} has no media id`);
-  return job.media as MediaRef & { id: string };
+  return { id: job.media.id };
 }
 
 export function decodeCardJob(body: string): CardJob {
@@ -205,8 +217,12 @@ export function decodeCardJob(body: string): CardJob {
   const media = o['media'];
   if (typeof media !== 'object' || media === null || Array.isArray(media)) throw new InvalidCardJob('media must be an object');
   const m = media as Record<string, unknown>;
-  if (typeof m['id'] !== 'string' || !m['id']) throw new InvalidCardJob('media.id must be a non-empty string');
-  return {
+  const channel = o['channel'];
+  if (channel !== undefined && channel !== 'meta' && channel !== 'wazzup24') throw new InvalidCardJob(`channel must be "meta" or "wazzup24", got ${JSON.stringify(channel)}`);
+  if (channel === 'wazzup24') {
+    if (typeof m['url'] !== 'string' || !/^https?:\/\//.test(m['url'])) throw new InvalidCardJob('media.url must be an http(s) URL for a Wazzup24 card job');
+  } else if (typeof m['id'] !== 'string' || !m['id']) throw new InvalidCardJob('media.id must be a non-empty string');
+  const job: CardJob = {
     kind: 'card',
     messageId: str('messageId'),
     contactId: str('contactId'),
@@ -214,6 +230,8 @@ export function decodeCardJob(body: string): CardJob {
     type: str('type'),
     media: media as MediaRef,
   };
+  if (channel === 'wazzup24') job.channel = 'wazzup24';
+  return job;
 }
 
 /**
@@ -300,7 +318,13 @@ async function advance(
   if (RANK[state.stage] < RANK.media_stored || !mediaKey || !mimeType) {
     const media = mediaOf(job);
     const maxBytes = job.type === 'image' ? MAX_IMAGE_BYTES : MAX_DOCUMENT_BYTES;
-    const fetched = await deps.media.fetch(media.id, { maxBytes, phoneNumberId: job.phoneNumberId });
+    let fetched: FetchedMedia;
+    if ('url' in media) {
+      if (!deps.urlMedia) throw new InvalidCardJob(`card job for ${job.messageId} has a media URL, and this worker has no URL downloader`);
+      fetched = await deps.urlMedia.fetch(media.url, { maxBytes });
+    } else {
+      fetched = await deps.media.fetch(media.id, { maxBytes, phoneNumberId: job.phoneNumberId });
+    }
     const sniffed = sniffMediaType(fetched.bytes);
     if (!sniffed) {
       throw new CardUnreadable(`the file is not a JPEG, PNG, WebP image or a PDF (Graph says ${fetched.mimeType}, ${fetched.bytes.byteLength} bytes)`);

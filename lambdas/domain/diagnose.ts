@@ -2,6 +2,7 @@
 // fetched (lambdas/adapters/diagnose-facts.ts). Each check ends ok, warn or fail with a hint that says what to
 // do; a check whose prerequisite failed says so instead of guessing. The two classic support cases get the
 // loudest hints: an expired or wrong token, and a WABA id configured where the phone number id belongs.
+import { wazzupChecks, type WazzupFacts } from './wazzup-diagnose.js';
 import { assessToken, describeHealth, MANAGEMENT_SCOPE, MESSAGING_SCOPE, type TokenFacts, type TokenHealth } from './token-health.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -33,7 +34,10 @@ export type CheckId =
   | 'phone-throughput'
   | 'app-subscribed'
   | 'verify-token'
-  | 'app-secret';
+  | 'app-secret'
+  | 'wazzup-key'
+  | 'wazzup-channel'
+  | 'wazzup-webhook';
 
 /** A Graph call that failed: the mapped code and the hint graph-errors.ts gives for it. */
 export interface FetchFailure {
@@ -78,6 +82,8 @@ export interface DiagnoseFacts {
   wabas: WabaFacts[];
   verifyTokenSet: boolean;
   appSecretSet: boolean;
+  /** Present when Wazzup24 is configured (an API key is set): its checks follow Meta's. */
+  wazzup?: WazzupFacts;
 }
 
 export interface DiagnoseOptions {
@@ -134,6 +140,7 @@ export function diagnose(facts: DiagnoseFacts, options: DiagnoseOptions): Diagno
   if (facts.appSecretSet) add('app-secret', 'App secret is set', 'ok', 'set');
   else add('app-secret', 'App secret is set', 'fail', 'empty or missing', 'Copy the app secret from App Dashboard > Settings > Basic into WHATSAPP_APP_SECRET (AWS: the AppSecretName secret); without it every webhook is rejected with 401.');
 
+  if (facts.wazzup) checks.push(...wazzupChecks(facts.wazzup));
   const counts: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0 };
   for (const c of checks) counts[c.status] += 1;
   return { ok: counts.fail === 0, counts, checks };

@@ -53,7 +53,9 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
 
   const jobs: WorkJob[] = [];
   const messageOutcomes = await mapLimit(delivery.messages, limit, async (message) => {
-    const contactId = await contactFor(message.channel, message.from, message.timestamp);
+    // An echo (the business writing) must not open the 24-hour window: only the customer's messages do.
+    const outbound = message.echo === true || message.direction === 'out';
+    const contactId = await contactFor(message.channel, message.from, outbound ? undefined : message.timestamp);
     const outcome = await deps.messages.putInbound(message, contactId, receivedAt);
     if (deps.work) jobs.push(...planWork(message, contactId));
     return outcome;

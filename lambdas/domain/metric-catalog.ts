@@ -142,6 +142,14 @@ export const METRICS = {
     stats: ['Sum'],
     emittedBy: 'adapters/graph-client.ts and the sender retry loop',
   },
+  WazzupChannelActive: {
+    unit: 'None',
+    dimensions: [],
+    description: '1 when a Wazzup24 channelsUpdates webhook says the channel is `active`, 0 for any other state (qr, phoneUnavailable, notEnoughMoney, ...)',
+    row: 'health',
+    stats: ['Minimum'],
+    emittedBy: 'wazzup-webhook (handlers/wazzup-webhook.ts)',
+  },
   TokenDaysToExpiry: {
     unit: 'None',
     dimensions: [],

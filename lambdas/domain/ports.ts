@@ -106,7 +106,8 @@ export interface DeliveryArchive {
 /** Work that follows from a stored message, done asynchronously by other functions. */
 export type WorkJob =
   | { kind: 'command'; command: string; args: string; messageId: string; contactId: string; phoneNumberId: string }
-  | { kind: 'card'; messageId: string; contactId: string; phoneNumberId: string; media: MediaRef; type: string };
+  /** `channel` absent = Meta (media by Graph media id); `wazzup24` = media by its `url` (contentUri). */
+  | { kind: 'card'; messageId: string; contactId: string; phoneNumberId: string; media: MediaRef; type: string; channel?: Channel };
 
 export interface WorkSink {
   /** At-least-once: consumers dedupe by `messageId`. */

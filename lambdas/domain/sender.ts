@@ -6,17 +6,65 @@
 // Idempotency: a send with a key claims it first; the outcome (and the record it wrote) is stored under the
 // key, so a second send with the key returns the first outcome without calling Graph, and re-writes the
 // record in case the first attempt died between Graph's answer and the store write.
-import { createHash } from 'node:crypto';
-import type { MappedGraphError } from './graph-errors.js';
+import { createHash, randomUUID } from 'node:crypto';
+import type { MappedGraphError, RetryClass } from './graph-errors.js';
 import { noMetrics, type MetricSink } from './metric-catalog.js';
 import type { Channel, MediaRef, ProviderError } from './model.js';
 import { MEDIA_KINDS, isBsuid, type OutboundKind, type OutboundMessage } from './outbound-message.js';
 import type { ContactRecord, ContactStore } from './ports.js';
 import { checkSendAllowed, windowState, type SendKind } from './window.js';
+import { wazzupUser } from './wazzup-webhook.js';
 
 /** Graph's `POST /{phone-number-id}/messages`. A failure throws an error carrying the mapped Graph error as `.error`. */
 export interface GraphSender {
   sendMessage(phoneNumberId: string, message: OutboundMessage): Promise<{ messageId: string }>;
+}
+
+/**
+ * A provider error in the shape both channels map to (graph-errors.ts, wazzup-errors.ts): Graph codes are
+ * numbers, Wazzup24 codes strings (`BAD_CONTACT`).
+ */
+export interface ChannelError {
+  code: number | string;
+  subcode?: number;
+  message: string;
+  details?: string;
+  title?: string;
+  retryable: boolean;
+  retryClass: RetryClass;
+  hint: string;
+}
+
+/** What one channel needs to send: where from, the message, the contact it goes to, and an idempotency id. */
+export interface ChannelSendRequest {
+  /** Meta: the phone number id; Wazzup24: the channel id. */
+  from: string;
+  message: OutboundMessage;
+  contact: ContactRecord;
+  /** Stable across retries of the same logical send (Wazzup24's crmMessageId: a repeat is never sent twice). */
+  sendId: string;
+}
+
+/**
+ * One channel's send (Meta Cloud API, Wazzup24). Resolves with the provider's message id; a provider failure
+ * throws an error carrying a ChannelError as `.error`; a send refused because the 24-hour window is closed
+ * throws ChannelWindowClosed.
+ */
+export interface ChannelSender {
+  send(request: ChannelSendRequest): Promise<{ messageId: string }>;
+}
+
+/** The provider said the customer service window is closed (Wazzup24 `24_HOURS_EXCEEDED`). */
+export class ChannelWindowClosed extends Error {
+  override readonly name = 'ChannelWindowClosed';
+  constructor(readonly hint: string) {
+    super(hint);
+  }
+}
+
+/** Meta's channel: Graph's send with the phone number id. */
+export function graphChannel(graph: GraphSender): ChannelSender {
+  return { send: ({ from, message }) => graph.sendMessage(from, message) };
 }
 
 /** An outbound message as stored: direction `out`, one initial status (`accepted`, or `failed` when never sent). */
@@ -68,7 +116,8 @@ export interface StoredSend {
 export type SendOutcome =
   | { ok: true; wamid: string; contactId: string }
   | { ok: false; kind: 'window_closed'; hint: string; contactId: string }
-  | { ok: false; kind: 'graph'; error: MappedGraphError; contactId: string }
+  /** The provider refused (Graph or Wazzup24, mapped alike; the name stays for the stored answers' sake). */
+  | { ok: false; kind: 'graph'; error: ChannelError; contactId: string }
   /** The key is held by a request still in flight (or one that died less than a minute ago). */
   | { ok: false; kind: 'in_progress' }
   /** The key was first used for a different message. */
@@ -80,11 +129,15 @@ export interface SendRequest {
   /** The contact, when the caller knows it (queued replies); otherwise found or created from `message.to`. */
   contactId?: string;
   idempotencyKey?: string;
+  /** Which channel to send through; default: the contact's channel (the one the customer wrote from), else Meta. */
   channel?: Channel;
 }
 
 export interface SenderDeps {
-  graph: GraphSender;
+  /** Meta's channel (the same as `channels.meta: graphChannel(graph)`). */
+  graph?: GraphSender;
+  /** Channel senders by channel; a contact of a channel without one gets a clear error. */
+  channels?: Partial<Record<Channel, ChannelSender>>;
   contacts: Pick<ContactStore, 'get' | 'upsert'>;
   messages: OutboundStore;
   idempotency: IdempotencyStore;
@@ -109,13 +162,33 @@ export interface Sender {
   ): Promise<OutboundRecord>;
 }
 
-/** The mapped Graph error a failed Graph call carries (GraphError from the adapter), found structurally. */
-export function graphErrorOf(error: unknown): MappedGraphError | undefined {
+/** The mapped error a failed provider call carries (GraphError, WazzupError from the adapters), found structurally. */
+export function graphErrorOf(error: unknown): ChannelError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const mapped = (error as { error?: unknown }).error;
   if (typeof mapped !== 'object' || mapped === null) return undefined;
-  const m = mapped as Partial<MappedGraphError>;
-  return typeof m.code === 'number' && typeof m.retryClass === 'string' && typeof m.hint === 'string' ? (mapped as MappedGraphError) : undefined;
+  const m = mapped as Partial<ChannelError>;
+  return (typeof m.code === 'number' || typeof m.code === 'string') && typeof m.retryClass === 'string' && typeof m.hint === 'string'
+    ? (mapped as ChannelError)
+    : undefined;
+}
+
+/** Longest send id passed on (Wazzup24's crmMessageId takes 200 characters; a caption send appends `.caption`). */
+const MAX_SEND_ID = 190;
+
+/** A send's provider idempotency id: the key when there is one (hashed when long), else a fresh one. */
+export function sendIdOf(idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return randomUUID();
+  if (idempotencyKey.length <= MAX_SEND_ID) return idempotencyKey;
+  return `h.${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+}
+
+/** The user a recipient stands for on a channel (a first send creates the contact). */
+function userFor(channel: Channel, to: string) {
+  if (isBsuid(to)) return { userId: to };
+  const digits = to.replace(/\D/g, '');
+  // Wazzup24 keys WhatsApp chats by the phone digits (wazzupContactKey), the same contact an inbound message makes.
+  return channel === 'wazzup24' ? wazzupUser('whatsapp', digits) : { waId: digits };
 }
 
 export function sendKindOf(kind: OutboundKind): SendKind {
@@ -184,17 +257,25 @@ export function createSender(deps: SenderDeps): Sender {
       return found;
     }
     const to = request.message.to;
-    const user = isBsuid(to) ? { userId: to } : { waId: to.replace(/\D/g, '') };
+    const channel = request.channel ?? 'meta';
     // Creates the contact on a first send (no lastInboundAt: the window is closed until they write).
-    const id = await deps.contacts.upsert({ channel: request.channel ?? 'meta', user, seenAt: now().toISOString() });
+    const id = await deps.contacts.upsert({ channel, user: userFor(channel, to), seenAt: now().toISOString() });
     if (!id) throw new Error(`recipient ${to} gives no contact identifier`);
     const contact = await deps.contacts.get(id);
     if (!contact) throw new Error(`contact ${id} vanished after it was created`);
     return contact;
   }
 
+  const channelSenders: Partial<Record<Channel, ChannelSender>> = {
+    ...(deps.graph ? { meta: graphChannel(deps.graph) } : {}),
+    ...deps.channels,
+  };
+
   async function attempt(request: SendRequest): Promise<StoredSend & { retryable: boolean }> {
     const contact = await resolveContact(request);
+    const channel = request.channel ?? contact.channel ?? 'meta';
+    const channelSender = channelSenders[channel];
+    if (!channelSender) throw new Error(`no sender is configured for channel ${channel} (contact ${contact.id})`);
     const at = now();
     const window = windowState(contact.lastInboundAt, at);
     const check = checkSendAllowed(sendKindOf(request.message.kind), window, { to: request.message.to });
@@ -204,8 +285,13 @@ export function createSender(deps: SenderDeps): Sender {
     }
     let wamid: string;
     try {
-      wamid = (await deps.graph.sendMessage(request.phoneNumberId, request.message)).messageId;
+      const sent = await channelSender.send({ from: request.phoneNumberId, message: request.message, contact, sendId: sendIdOf(request.idempotencyKey) });
+      wamid = sent.messageId;
     } catch (error) {
+      if (error instanceof ChannelWindowClosed) {
+        metrics.emit('Outbound', 1, { result: 'rejected', code: 'window' });
+        return { outcome: { ok: false, kind: 'window_closed', hint: error.hint, contactId: contact.id }, retryable: false };
+      }
       const mapped = graphErrorOf(error);
       if (!mapped) throw error;
       // A retryable error is not a result yet: the caller retries, and counts the final one (recordFailure).
@@ -214,7 +300,7 @@ export function createSender(deps: SenderDeps): Sender {
     }
     const record = baseRecord(request.message, {
       id: wamid,
-      channel: request.channel ?? 'meta',
+      channel,
       contactId: contact.id,
       phoneNumberId: request.phoneNumberId,
       timestamp: at.toISOString(),
@@ -263,7 +349,7 @@ export function createSender(deps: SenderDeps): Sender {
       const at = now();
       const record = baseRecord(request.message, {
         id: `unsent.${request.idempotencyKey}`,
-        channel: request.channel ?? 'meta',
+        channel: request.channel ?? (await deps.contacts.get(request.contactId))?.channel ?? 'meta',
         contactId: request.contactId,
         phoneNumberId: request.phoneNumberId,
         timestamp: at.toISOString(),
@@ -279,8 +365,8 @@ export function createSender(deps: SenderDeps): Sender {
   };
 }
 
-/** A mapped Graph error as a stored ProviderError (the shape status webhooks use). */
-export function providerErrorOf(error: MappedGraphError): ProviderError {
+/** A mapped provider error as a stored ProviderError (the shape status webhooks use). */
+export function providerErrorOf(error: ChannelError | MappedGraphError): ProviderError {
   const out: ProviderError = { code: error.code, message: error.message };
   if (error.title !== undefined) out.title = error.title;
   if (error.details !== undefined) out.details = error.details;

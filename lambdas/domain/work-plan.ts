@@ -4,7 +4,8 @@ import type { InboundMessage } from './model.js';
 import type { WorkJob } from './ports.js';
 
 export function planWork(message: InboundMessage, contactId: string | undefined): WorkJob[] {
-  if (!contactId) return [];
+  // An echo is the business's own message (Wazzup24 `isEcho`): never answered, never read as a card.
+  if (!contactId || message.echo || message.direction === 'out') return [];
   const base = { messageId: message.id, contactId, phoneNumberId: message.phoneNumberId };
   if (message.type === 'text' && message.text) {
     // detectCommand knows every spelling (`/старт`, `/help?`); an unknown `/foo` keeps its word for the reply.
@@ -15,8 +16,12 @@ export function planWork(message: InboundMessage, contactId: string | undefined)
     }
   }
   const media = message.media;
-  if (media?.id && (message.type === 'image' || (message.type === 'document' && isCardDocument(media.mimeType)))) {
-    return [{ kind: 'card', media, type: message.type, ...base }];
+  const isCard = message.type === 'image' || (message.type === 'document' && isCardDocument(media?.mimeType));
+  if (media?.id && isCard && message.channel === 'meta') return [{ kind: 'card', media, type: message.type, ...base }];
+  // Wazzup24 sends media as a link (contentUri) the worker downloads itself; documents carry no MIME type, so
+  // only images are taken as cards.
+  if (media?.url && message.channel === 'wazzup24' && message.type === 'image') {
+    return [{ kind: 'card', media, type: message.type, channel: 'wazzup24', ...base }];
   }
   return [];
 }

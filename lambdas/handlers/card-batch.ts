@@ -25,6 +25,7 @@ import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
 import { GraphClient, GraphError, MediaTooLargeError } from '../adapters/graph-client.js';
 import { logger } from '../adapters/logger.js';
 import { createMediaStore } from '../adapters/media-store.js';
+import { createUrlMediaSource } from '../adapters/url-media.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
 
@@ -124,6 +125,8 @@ export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv =
     pipeline: {
       progress: createCardProgressStore(dynamo, tableNameFromEnv('messages', env)),
       media: graphMediaSource(graph),
+      // Wazzup24 card photos come as a contentUri: downloaded directly, not through Graph.
+      urlMedia: createUrlMediaSource(),
       store: createMediaStore({ bucket: requireEnv(cardPipeline.mediaBucketEnvVar, env) }),
       reader,
       contacts,

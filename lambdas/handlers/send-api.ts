@@ -4,7 +4,9 @@
 //   | 422 Idempotency-Key reused for another body | 502 { error, code, subcode?, details?, retryable, hint }
 import type { CountryCode } from 'libphonenumber-js/min';
 import { parseOutboundMessage } from '../domain/outbound-message.js';
-import { createSender, type Sender, type SendOutcome } from '../domain/sender.js';
+import type { Channel } from '../domain/model.js';
+import type { ContactStore } from '../domain/ports.js';
+import { createSender, graphChannel, recipientOf, type Sender, type SendOutcome } from '../domain/sender.js';
 import { getAccessToken } from '../adapters/access-token.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
@@ -14,12 +16,17 @@ import { createIdempotencyStore } from '../adapters/idempotency-store.js';
 import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
 import { metricSink } from '../adapters/metrics.js';
+import { wazzupChannel, wazzupChannelIdFromEnv, wazzupClientFromEnv } from '../adapters/wazzup-channel.js';
 import { header, json, rawBody, type HttpEvent, type HttpResult } from './http.js';
 
 export interface SendApiDeps {
   sender: Sender;
   /** The business number to send from when the body names none (PHONE_NUMBER_ID / WHATSAPP_PHONE_NUMBER_ID). */
   phoneNumberId?: string;
+  /** The Wazzup24 channel to send from when the body names none (WAZZUP_CHANNEL_ID). */
+  wazzupChannelId?: string;
+  /** Looks up `contactId` of a body: its channel decides where the message goes. */
+  contacts?: Pick<ContactStore, 'get'>;
   /** Country for national-format numbers in `to` (DEFAULT_COUNTRY, e.g. RU); unset = international only. */
   defaultCountry?: CountryCode;
 }
@@ -28,7 +35,8 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Printable ASCII without spaces, as Stripe-style keys are (UUIDs, ULIDs, request ids). */
 const KEY = /^[\x21-\x7e]{1,200}$/;
 /** Fields of the body that are about routing, not the message. */
-const ROUTING_FIELDS = ['channel', 'phoneNumberId'] as const;
+const ROUTING_FIELDS = ['channel', 'phoneNumberId', 'contactId'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (field: string, message: string): HttpResult =>
   json(400, { error: field ? `${field}: ${message}` : message, field });
@@ -46,14 +54,33 @@ export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => P
       return invalid('', 'the body must be JSON');
     }
     if (!isRecord(body)) return invalid('', 'the body must be a JSON object');
-    const channel = body['channel'];
-    if (channel !== undefined && channel !== 'meta') {
-      return invalid('channel', 'must be "meta" (the Meta Cloud API); other channels cannot be sent through this endpoint yet');
+    const given = body['channel'];
+    if (given !== undefined && given !== 'meta' && given !== 'wazzup24') {
+      return invalid('channel', 'must be "meta" (the Meta Cloud API) or "wazzup24"');
     }
-    const from = body['phoneNumberId'] ?? deps.phoneNumberId;
-    if (from === undefined) return invalid('phoneNumberId', 'is required: no default business number is configured (PHONE_NUMBER_ID)');
-    if (typeof from !== 'string' || !/^\d{5,20}$/.test(from)) return invalid('phoneNumberId', "must be Meta's numeric phone number id");
+    // `contactId`: send to a known contact through the channel it wrote from (unless `channel` says otherwise).
+    const contactId = body['contactId'];
+    let contact;
+    if (contactId !== undefined) {
+      if (typeof contactId !== 'string' || contactId === '') return invalid('contactId', 'must be a non-empty string');
+      contact = await deps.contacts?.get(contactId);
+      if (!contact) return json(404, { error: `contact ${contactId} does not exist`, field: 'contactId' });
+    }
+    const channel: Channel = given ?? contact?.channel ?? 'meta';
+    const from = body['phoneNumberId'] ?? (channel === 'wazzup24' ? deps.wazzupChannelId : deps.phoneNumberId);
+    if (channel === 'wazzup24') {
+      if (from === undefined) return invalid('phoneNumberId', 'is required: no default Wazzup24 channel is configured (context wazzupChannelId, WAZZUP_CHANNEL_ID)');
+      if (typeof from !== 'string' || !UUID.test(from)) return invalid('phoneNumberId', 'must be the Wazzup24 channel id (a UUID, see npx wa wazzup channels)');
+    } else {
+      if (from === undefined) return invalid('phoneNumberId', 'is required: no default business number is configured (PHONE_NUMBER_ID)');
+      if (typeof from !== 'string' || !/^\d{5,20}$/.test(from)) return invalid('phoneNumberId', "must be Meta's numeric phone number id");
+    }
     const message = Object.fromEntries(Object.entries(body).filter(([k]) => !(ROUTING_FIELDS as readonly string[]).includes(k)));
+    if (contact && message['to'] === undefined) {
+      const to = recipientOf(contact);
+      if (!to) return invalid('to', `contact ${contact.id} has neither a phone nor a BSUID to send to`);
+      message['to'] = to;
+    }
     const parsed = parseOutboundMessage(message, deps.defaultCountry ? { defaultCountry: deps.defaultCountry } : {});
     if (!parsed.ok) return invalid(parsed.error.field, parsed.error.message);
 
@@ -64,6 +91,8 @@ export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => P
     const { outcome, replayed } = await deps.sender.send({
       message: parsed.message,
       phoneNumberId: from,
+      channel,
+      ...(contact ? { contactId: contact.id } : {}),
       ...(key !== undefined ? { idempotencyKey: `api:${key}` } : {}),
     });
     const result = answer(outcome);
@@ -113,18 +142,25 @@ export function answer(outcome: SendOutcome): HttpResult {
 export function defaultSendApiDeps(): SendApiDeps {
   const messagesTable = tableNameFromEnv('messages');
   const baseUrl = optionalEnv('GRAPH_BASE_URL');
+  const contacts = createContactStore(dynamo, tableNameFromEnv('contacts'));
   const sender = createSender({
-    graph: new GraphClient({ getToken: getAccessToken, ...(baseUrl ? { baseUrl } : {}) }),
-    contacts: createContactStore(dynamo, tableNameFromEnv('contacts')),
+    channels: {
+      meta: graphChannel(new GraphClient({ getToken: getAccessToken, ...(baseUrl ? { baseUrl } : {}) })),
+      wazzup24: wazzupChannel(wazzupClientFromEnv()),
+    },
+    contacts,
     messages: createMessageStore(dynamo, messagesTable),
     idempotency: createIdempotencyStore(dynamo, messagesTable),
     metrics: metricSink,
   });
   const phoneNumberId = optionalEnv('PHONE_NUMBER_ID') ?? optionalEnv('WHATSAPP_PHONE_NUMBER_ID');
   const country = optionalEnv('DEFAULT_COUNTRY');
+  const wazzupChannelId = wazzupChannelIdFromEnv();
   return {
     sender,
+    contacts,
     ...(phoneNumberId ? { phoneNumberId } : {}),
+    ...(wazzupChannelId ? { wazzupChannelId } : {}),
     ...(country && /^[A-Z]{2}$/.test(country) ? { defaultCountry: country as CountryCode } : {}),
   };
 }

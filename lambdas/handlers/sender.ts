@@ -7,7 +7,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queues } from '../../lib/resources.js';
 import { isLang } from '../domain/language.js';
 import { decodeJob, handleOutboundJob, InvalidJob, type JobDeps } from '../domain/outbound-job.js';
-import { createSender } from '../domain/sender.js';
+import { createSender, graphChannel } from '../domain/sender.js';
 import { getAccessToken } from '../adapters/access-token.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
@@ -18,6 +18,7 @@ import { logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
+import { wazzupChannel, wazzupClientFromEnv } from '../adapters/wazzup-channel.js';
 
 export interface SenderHandlerDeps {
   jobs: JobDeps;
@@ -83,7 +84,14 @@ export function defaultSenderDeps(): SenderHandlerDeps {
   return {
     queue: createJobQueue(requireEnv(queues.outbound.envVar)),
     jobs: {
-      sender: createSender({ graph, contacts, messages, idempotency: createIdempotencyStore(dynamo, messagesTable), metrics: metricSink }),
+      sender: createSender({
+        // Each reply goes out through the channel its contact wrote from.
+        channels: { meta: graphChannel(graph), wazzup24: wazzupChannel(wazzupClientFromEnv()) },
+        contacts,
+        messages,
+        idempotency: createIdempotencyStore(dynamo, messagesTable),
+        metrics: metricSink,
+      }),
       contacts,
       bot: {
         contacts,
@@ -97,7 +105,8 @@ export function defaultSenderDeps(): SenderHandlerDeps {
         ...(isLang(defaultLang) ? { defaultLang } : {}),
         ...(timeZone ? { timeZone } : {}),
       },
-      markRead: (phoneNumberId, messageId) => graph.markRead(phoneNumberId, messageId),
+      // Blue ticks are Meta's: a Wazzup24 channel id (a UUID, not a numeric phone number id) has none to set.
+      markRead: async (phoneNumberId, messageId) => (/^\d+$/.test(phoneNumberId) ? graph.markRead(phoneNumberId, messageId) : undefined),
       log: (message, fields) => logger.warn(message, fields),
     },
   };

@@ -13,4 +13,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   diagnose: () => import('./diagnose.js'),
   accounts: () => import('./accounts.js'),
   token: () => import('./token.js'),
+  wazzup: () => import('./wazzup.js'),
 };

@@ -56,6 +56,8 @@ function durationMs(text: string): number {
 }
 
 export async function run(args: string[]): Promise<number> {
+  // The Wazzup24 variants are played by the local Wazzup sandbox, not signed here.
+  if (args[0] === 'wazzup-text' || args[0] === 'wazzup-image') return (await import('./wazzup-simulate.js')).run(args[0], args.slice(1));
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });

@@ -153,6 +153,22 @@ export class OperationsAlarms extends Construct {
       }),
     );
 
+    add(
+      'WazzupChannelInactive',
+      new Alarm(this, 'WazzupChannelInactive', {
+        alarmDescription:
+          'Wazzup24 reported that a channel left the `active` state (qr, phoneUnavailable, notEnoughMoney, disabled, ...): ' +
+          'messages through Wazzup24 are not delivered. Run `npx wa wazzup channels` to see the state, then fix it in the ' +
+          'Wazzup account (scan the QR code, reconnect the phone, pay the subscription); `npx wa diagnose` confirms.',
+        metric: catalogueMetric('WazzupChannelActive', {}, { statistic: 'Minimum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // Only state changes are reported: no data means no change, not an inactive channel.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
     const graphRunbook: Record<(typeof PAGING_GRAPH_CODES)[number], string> = {
       '190':
         'Graph answered 190: the access token is invalid or expired even after re-reading the secret, so nothing can be sent. ' +

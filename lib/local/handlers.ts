@@ -14,6 +14,7 @@ export type QueueConsumer = (typeof queues)[QueueName]['consumer'];
 
 export const httpHandlers: Record<RoutedFunction, () => Promise<{ handler: HttpHandler }>> = {
   webhook: () => import('../../lambdas/handlers/webhook.js'),
+  wazzupWebhook: () => import('../../lambdas/handlers/wazzup-webhook.js'),
   adminApi: () => import('../../lambdas/handlers/admin-api.js'),
   sendApi: () => import('../../lambdas/handlers/send-api.js'),
   diagnose: () => import('../../lambdas/handlers/diagnose.js'),

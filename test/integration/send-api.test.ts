@@ -144,7 +144,10 @@ describe('POST /messages: errors', () => {
     [{ to: `+${WA_ID}`, template: { name: 'x' } }, 'template.language'],
     [{ to: `+${WA_ID}`, image: { caption: 'no link' } }, 'image.link'],
     [{ to: `+${WA_ID}`, text: 'x', colour: 'red' }, 'colour'],
-    [{ to: `+${WA_ID}`, text: 'x', channel: 'wazzup24' }, 'channel'],
+    [{ to: `+${WA_ID}`, text: 'x', channel: 'telegram' }, 'channel'],
+    // Wazzup24 needs a channel to send from: none is configured here (WAZZUP_CHANNEL_ID), and a Meta id is not one.
+    [{ to: `+${WA_ID}`, text: 'x', channel: 'wazzup24' }, 'phoneNumberId'],
+    [{ to: `+${WA_ID}`, text: 'x', channel: 'wazzup24', phoneNumberId: '106540352242922' }, 'phoneNumberId'],
   ])('400 naming the field for %j', async (body, field) => {
     const res = await post(body);
     expect(res.status).toBe(400);

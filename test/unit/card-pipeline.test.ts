@@ -304,4 +304,11 @@ describe('decodeCardJob', () => {
     expect(() => decodeCardJob(JSON.stringify({ ...good, messageId: '' }))).toThrow(/messageId/);
     expect(() => decodeCardJob(JSON.stringify({ ...good, media: {} }))).toThrow(/media.id/);
   });
+
+  it('reads a Wazzup24 card job (media by URL) and refuses one without an http(s) URL', () => {
+    const wz = { ...good, channel: 'wazzup24', media: { url: 'https://store.wazzup24.com/x/card.jpg' } };
+    expect(decodeCardJob(JSON.stringify(wz))).toEqual(wz);
+    expect(() => decodeCardJob(JSON.stringify({ ...wz, media: { id: '3' } }))).toThrow(/media.url/);
+    expect(() => decodeCardJob(JSON.stringify({ ...wz, channel: 'telegram' }))).toThrow(/channel/);
+  });
 });

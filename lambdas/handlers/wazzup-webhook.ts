@@ -1,0 +1,151 @@
+// Wazzup24 webhook Lambda: POST /webhooks/wazzup24/{secret} (or ?secret= on the bare path).
+// Wazzup signs nothing (../shared/reference/wazzup24-api-facts.md §1.6), so the URL carries a secret and, when
+// a crmKey is configured, the Authorization header must carry it too; both are compared in constant time and a
+// miss is answered 401 with nothing stored. The body goes through the same ingest as Meta's deliveries.
+// Thin: decode the event, call the domain, encode the answer.
+import { timingSafeEqual } from 'node:crypto';
+import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
+import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
+import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelState } from '../domain/wazzup-webhook.js';
+import { createContactStore } from '../adapters/contact-store.js';
+import { createDeliveryArchive } from '../adapters/delivery-archive.js';
+import { dynamo } from '../adapters/dynamo-client.js';
+import { optionalEnv, tableNameFromEnv } from '../adapters/env.js';
+import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/logger.js';
+import { createMessageStore } from '../adapters/message-store.js';
+import { createJobQueue, createWorkSink, type JobQueue } from '../adapters/outbound-queue.js';
+import { cardQueueFromEnv } from '../adapters/card-queue.js';
+import { queues } from '../../lib/resources.js';
+import { metricSink } from '../adapters/metrics.js';
+import { createSecretReader, SecretUnavailable, type SecretReader } from '../adapters/secrets.js';
+import { fail, header, json, pathParam, rawBody, type HttpEvent, type HttpResult } from './http.js';
+
+export interface WazzupWebhookDeps {
+  secrets: Pick<SecretReader, 'get'>;
+  store: Omit<IngestDeps, 'now' | 'concurrency' | 'metrics'>;
+  now?: () => Date;
+  metrics?: MetricSink;
+}
+
+export const WAZZUP_ROUTES = ['POST /webhooks/wazzup24/{secret}', 'POST /webhooks/wazzup24'] as const;
+
+export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: HttpEvent) => Promise<HttpResult> {
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? noMetrics;
+
+  /** undefined = authorised; otherwise the 401 (or 500 when nothing is configured) to answer. */
+  async function authProblem(event: HttpEvent): Promise<HttpResult | undefined> {
+    const given = pathParam(event, 'secret') ?? event.queryStringParameters?.['secret'];
+    const expected = (await deps.secrets.get('wazzupWebhookSecret')).trim();
+    redactSecretValues(expected);
+    if (!expected) {
+      logger.error('the Wazzup24 webhook secret is empty: set it (WAZZUP_WEBHOOK_SECRET locally) and register the URL again');
+      return fail(500, 'the Wazzup24 webhook secret is not configured');
+    }
+    if (!given) return fail(401, 'the webhook secret is missing: register the URL /webhooks/wazzup24/<secret> (npx wa wazzup register)');
+    if (!equalStrings(given, expected)) {
+      logger.warn('Wazzup24 delivery with a wrong path secret');
+      return fail(401, 'the webhook secret in the URL is wrong: register the URL again with npx wa wazzup register');
+    }
+    const crmKey = (await optionalSecret('wazzupCrmKey')).trim();
+    if (crmKey) {
+      redactSecretValues(crmKey);
+      const auth = header(event, 'authorization') ?? '';
+      const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+      if (!m?.[1] || !equalStrings(m[1].trim(), crmKey)) {
+        logger.warn('Wazzup24 delivery without the configured crmKey');
+        return fail(401, 'Authorization must be "Bearer <crmKey>" (a crmKey is configured for Wazzup24 webhooks)');
+      }
+    }
+    return undefined;
+  }
+
+  /** The crmKey is optional: an unset local variable means "not required", like an empty secret. */
+  async function optionalSecret(name: 'wazzupCrmKey'): Promise<string> {
+    try {
+      return await deps.secrets.get(name);
+    } catch (error) {
+      if (error instanceof SecretUnavailable) return '';
+      throw error;
+    }
+  }
+
+  async function delivery(event: HttpEvent): Promise<HttpResult> {
+    const problem = await authProblem(event);
+    if (problem) {
+      if (problem.statusCode === 401) metrics.emit('SignatureRejections', 1);
+      return problem;
+    }
+    const raw = rawBody(event);
+    const receivedAt = now();
+    let parsed;
+    try {
+      parsed = parseWazzupDelivery(JSON.parse(raw.toString('utf8')));
+    } catch (error) {
+      if (!(error instanceof SyntaxError || error instanceof UnparseableWazzupDelivery)) throw error;
+      const reason = error instanceof SyntaxError ? `not JSON: ${error.message}` : error.message;
+      // Authenticated but unreadable: kept raw for a person, and 200 so Wazzup does not resend it forever.
+      const key = await deps.store.archive.quarantine(raw, reason, receivedAt.toISOString());
+      metrics.emit('QuarantinedDeliveries', 1);
+      logger.warn('quarantined an unparseable Wazzup24 delivery', { quarantine: key, reason, bytes: raw.byteLength });
+      return json(200, { quarantined: key });
+    }
+    // Wazzup's registration probe (PATCH /v3/webhooks fails unless this answers 200).
+    if (parsed.kind === 'test') return json(200, { ok: true });
+
+    const ids = [...parsed.messages.map((m) => m.id), ...parsed.statuses.map((s) => s.messageId)];
+    if (ids.length) logger.appendKeys({ message_ids: ids.slice(0, 50) });
+    const summary = await ingestDelivery(parsed, { ...deps.store, metrics, now: () => receivedAt });
+    for (const e of parsed.events) {
+      const change = wazzupChannelState(e);
+      if (!change) continue;
+      metrics.emit('WazzupChannelActive', change.state === 'active' ? 1 : 0);
+      const log = change.state === 'active' ? logger.info.bind(logger) : logger.warn.bind(logger);
+      log('Wazzup24 channel state changed', { channelId: change.channelId, state: change.state });
+    }
+    logger.info('Wazzup24 delivery stored', { ...summary });
+    return json(200, summary);
+  }
+
+  return async (event) => {
+    try {
+      if (!(WAZZUP_ROUTES as readonly string[]).includes(event.routeKey)) return fail(404, `no route ${event.routeKey}`);
+      const started = performance.now();
+      try {
+        return await delivery(event);
+      } finally {
+        metrics.emit('WebhookHandlingTime', Math.round(performance.now() - started));
+      }
+    } catch (error) {
+      logger.error('Wazzup24 webhook request failed', { routeKey: event.routeKey, error: error as Error });
+      return fail(500, 'the delivery could not be stored; Wazzup24 will retry it');
+    }
+  };
+}
+
+function equalStrings(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function defaultWazzupWebhookDeps(): WazzupWebhookDeps {
+  const messagesTable = tableNameFromEnv('messages');
+  const outboundUrl = optionalEnv(queues.outbound.envVar);
+  if (!outboundUrl) logger.warn(`${queues.outbound.envVar} is not set: Wazzup24 commands will be stored but not answered`);
+  const card = cardQueueFromEnv();
+  const cardSink: { card?: JobQueue } = card ? { card } : {};
+  return {
+    secrets: createSecretReader(),
+    store: {
+      contacts: createContactStore(dynamo, tableNameFromEnv('contacts')),
+      messages: createMessageStore(dynamo, messagesTable),
+      archive: createDeliveryArchive(dynamo, messagesTable),
+      ...(outboundUrl ? { work: createWorkSink({ outbound: createJobQueue(outboundUrl), ...cardSink, warn: (m, f) => logger.warn(m, f) }) } : {}),
+    },
+    metrics: metricSink,
+  };
+}
+
+// Built at module load: a missing variable fails the cold start with its name.
+export const handler = observe(createWazzupWebhookHandler(defaultWazzupWebhookDeps()), { correlate: httpCorrelation });
