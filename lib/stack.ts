@@ -1,3 +1,4 @@
+import { contextInt, contextString } from './constructs/context.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,11 +66,7 @@ export interface StackSettings {
 }
 
 function readSettings(scope: Construct): StackSettings {
-  const ctx = (name: string): string | undefined => {
-    const value: unknown = scope.node.tryGetContext(name);
-    if (value === undefined || value === null || value === '') return undefined;
-    return String(value);
-  };
+  const ctx = (name: string) => contextString(scope, name);
   const phoneNumberId = ctx('phoneNumberId');
   if (phoneNumberId !== undefined && !/^\d{5,20}$/.test(phoneNumberId)) {
     throw new Error(`context phoneNumberId must be Meta's numeric phone number id, got "${phoneNumberId}"`);
@@ -88,16 +85,9 @@ function readSettings(scope: Construct): StackSettings {
     }
     logRetention = days as RetentionDays;
   }
-  const positiveInt = (name: string, fallback: number): number => {
-    const text = ctx(name);
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`context ${name} must be a positive integer, got "${text}"`);
-    return n;
-  };
   const throttle = {
-    rateLimit: positiveInt('apiRateLimit', DEFAULT_THROTTLE.rateLimit),
-    burstLimit: positiveInt('apiBurstLimit', DEFAULT_THROTTLE.burstLimit),
+    rateLimit: contextInt(scope, 'apiRateLimit', DEFAULT_THROTTLE.rateLimit),
+    burstLimit: contextInt(scope, 'apiBurstLimit', DEFAULT_THROTTLE.burstLimit),
   };
   const wazzupChannelId = ctx('wazzupChannelId');
   if (wazzupChannelId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wazzupChannelId)) {
@@ -251,7 +241,7 @@ export class WhatsAppBusinessStack extends Stack {
     });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
-      description: 'CloudWatch dashboard: traffic, health, cards, outbound, token (docs/operating.md)',
+      description: 'CloudWatch dashboard: traffic, health, cards, outbound, token (README: Operating it)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alerts.topic.topicArn,

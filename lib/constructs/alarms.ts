@@ -59,7 +59,7 @@ export class OperationsAlarms extends Construct {
         new Alarm(this, `${name}DeadLetters`, {
           alarmDescription:
             `Jobs in the ${name} dead-letter queue failed ${queue.spec.maxReceiveCount} times. Find why in the ${queue.spec.consumer} logs ` +
-            `(docs/operating.md, "errors by code" and "one message's journey"), fix the cause, then move them back: ` +
+            `(README, Operating it: "errors by code" and "one message's journey"), fix the cause, then move them back: ` +
             `aws sqs start-message-move-task --source-arn <the DLQ's ARN>.`,
           metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: fiveMinutes }),
           threshold: 1,
@@ -77,7 +77,7 @@ export class OperationsAlarms extends Construct {
         alarmDescription:
           `More than ${ALARM_THRESHOLDS.apiServerErrorPercent}% of API requests answered 5xx for 10 minutes. Meta retries failed ` +
           'deliveries, but find the cause now: Lambda errors and DynamoDB throttles on the dashboard, then the webhook ' +
-          'logs ("errors by code" query in docs/operating.md); a missing app secret shows as "app secret is empty".',
+          'logs ("errors by code" query in the README, Operating it); a missing app secret shows as "app secret is empty".',
         metric: new MathExpression({
           expression: `IF(requests >= ${ALARM_THRESHOLDS.apiMinRequests}, 100 * errors / requests, 0)`,
           usingMetrics: {

@@ -1,3 +1,4 @@
+import { contextString } from './context.js';
 import { Stack } from 'aws-cdk-lib';
 import type { AlarmBase } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,9 +15,8 @@ export interface AlertsProps {
 
 /** The context parameter `alarmEmail`, checked: a typo should fail synth, not silently mail nobody. */
 export function alarmEmailFromContext(scope: IConstruct): string | undefined {
-  const value: unknown = scope.node.tryGetContext('alarmEmail');
-  if (value === undefined || value === null || value === '') return undefined;
-  const email = String(value).trim();
+  const email = contextString(scope, 'alarmEmail');
+  if (email === undefined) return undefined;
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error(`context alarmEmail must be an email address, got "${email}"`);
   return email;
 }

@@ -1,3 +1,4 @@
+import { contextInt } from './context.js';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -28,13 +29,7 @@ export interface CardPipelineProps {
 
 /** Context `mediaExpiryDays` (whole days, 1 to 3650), default resources.ts cardPipeline.mediaExpiryDays. */
 export function readMediaExpiryDays(scope: Construct): number {
-  const value: unknown = scope.node.tryGetContext('mediaExpiryDays');
-  if (value === undefined || value === null || value === '') return cardPipeline.mediaExpiryDays;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) {
-    throw new Error(`context mediaExpiryDays must be a whole number of days from 1 to 3650, got "${String(value)}"`);
-  }
-  return days;
+  return contextInt(scope, 'mediaExpiryDays', cardPipeline.mediaExpiryDays, 1, 3650);
 }
 
 /**

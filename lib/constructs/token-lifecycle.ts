@@ -1,3 +1,4 @@
+import { contextInt, contextString } from './context.js';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
@@ -28,17 +29,8 @@ const MAX_ROTATION_DAYS = 50;
 
 /** Context parameters of the token lifecycle, validated so a typo fails synth with the parameter's name. */
 export function readTokenLifecycleSettings(scope: IConstruct, defaultWatchSchedule: string): TokenLifecycleSettings {
-  const ctx = (name: string): string | undefined => {
-    const value: unknown = scope.node.tryGetContext(name);
-    return value === undefined || value === null || value === '' ? undefined : String(value).trim();
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const text = ctx(name);
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`context ${name} must be a whole number from ${min} to ${max}, got "${text}"`);
-    return n;
-  };
+  const ctx = (name: string) => contextString(scope, name);
+  const int = (name: string, fallback: number, min: number, max: number) => contextInt(scope, name, fallback, min, max);
   const watchSchedule = ctx('tokenWatchSchedule') ?? defaultWatchSchedule;
   if (!/^(rate|cron)\(.+\)$/.test(watchSchedule)) {
     throw new Error(`context tokenWatchSchedule must be an EventBridge expression such as "rate(1 day)" or "cron(0 6 * * ? *)", got "${watchSchedule}"`);
