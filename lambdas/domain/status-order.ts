@@ -25,9 +25,13 @@ export function addStatus<T extends StatusEntry>(history: readonly T[], entry: T
 }
 
 export function sortHistory<T extends StatusEntry>(history: readonly T[]): T[] {
-  // Stable on equal timestamps, then by progress so `sent` precedes `delivered` within one second.
+  // By time, then by progress so `sent` precedes `delivered` within one second, then by name so statuses
+  // without a rank (`failed`, names Meta adds later) keep one order whatever order they arrived in.
   return [...history].sort(
-    (a, b) => a.timestamp.localeCompare(b.timestamp) || (progress[a.status] ?? 99) - (progress[b.status] ?? 99),
+    (a, b) =>
+      a.timestamp.localeCompare(b.timestamp) ||
+      (progress[a.status] ?? 99) - (progress[b.status] ?? 99) ||
+      (a.status < b.status ? -1 : a.status > b.status ? 1 : 0),
   );
 }
 
