@@ -163,21 +163,28 @@ export class GraphClient {
 
   // ----- messages
 
+  /** A message parseOutboundMessage returned is sent as it is; any other is validated first (toGraphMessageBody). */
   async sendMessage(phoneNumberId: string, message: OutboundMessage): Promise<SendResult> {
     const body = toGraphMessageBody(message);
-    const res = await this.call('POST', `${segment(phoneNumberId)}/messages`, { body });
+    const path = `${segment(phoneNumberId)}/messages`;
+    const res = await this.call('POST', path, { body });
     const first = arrayOf(res['messages'])[0];
     const messageId = isRecord(first) ? stringOf(first['id']) : undefined;
-    if (!messageId) throw this.unexpected('POST', `${segment(phoneNumberId)}/messages`, 'no messages[0].id in the response');
-    const result: SendResult = {
-      messageId,
-      contacts: arrayOf(res['contacts']).filter(isRecord).map((c) => compact({
-        input: stringOf(c['input']),
-        waId: stringOf(c['wa_id']),
-        userId: stringOf(c['user_id']),
-      })),
-    };
-    const status = stringOf(first && isRecord(first) ? first['message_status'] : undefined);
+    if (!messageId) throw this.unexpected('POST', path, 'no messages[0].id in the response');
+    const contacts: SendResult['contacts'] = [];
+    for (const c of arrayOf(res['contacts'])) {
+      if (!isRecord(c)) continue;
+      const contact: SendResult['contacts'][number] = {};
+      const input = stringOf(c['input']);
+      const waId = stringOf(c['wa_id']);
+      const userId = stringOf(c['user_id']);
+      if (input !== undefined) contact.input = input;
+      if (waId !== undefined) contact.waId = waId;
+      if (userId !== undefined) contact.userId = userId;
+      contacts.push(contact);
+    }
+    const result: SendResult = { messageId, contacts };
+    const status = stringOf(isRecord(first) ? first['message_status'] : undefined);
     if (status) result.messageStatus = status;
     return result;
   }
@@ -347,8 +354,12 @@ export class GraphClient {
 
   // ----- plumbing
 
-  private url(path: string, query: Record<string, string | undefined> = {}): string {
-    const u = new URL(`${this.baseUrl}/${this.version}/${path}`);
+  private url(path: string, query?: Record<string, string | undefined>): string {
+    const plain = `${this.baseUrl}/${this.version}/${path}`;
+    // Without a query the string goes to fetch as it is: fetch parses it with the same WHATWG URL parser, so
+    // building a URL object here only to print it again is work done twice on every send.
+    if (!query) return plain;
+    const u = new URL(plain);
     for (const [k, val] of Object.entries(query)) if (val !== undefined) u.searchParams.set(k, val);
     return u.toString();
   }
@@ -371,25 +382,29 @@ export class GraphClient {
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, opts: CallOptions): Promise<Record<string, unknown>> {
     const auth = opts.auth ?? { kind: 'token' };
     const url = this.url(path, opts.query);
+    const body = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
     for (let attempt = 0; ; attempt++) {
       const token =
         auth.kind === 'token' ? await this.config.getToken(attempt > 0 ? { refresh: true } : undefined) : auth.kind === 'bearer' ? auth.token : undefined;
-      const secrets = [...(opts.secrets ?? []), ...(token ? [token] : [])];
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (token) headers['Authorization'] = `Bearer ${token}`;
-      if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+      const init: RequestInit = { method, headers, signal: AbortSignal.timeout(this.timeoutMs) };
+      if (body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        init.body = body;
+      }
       let res: Response;
       try {
-        res = await this.fetchImpl(url, {
-          method,
-          headers,
-          ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
+        res = await this.fetchImpl(url, init);
       } catch (err) {
-        throw this.failed(scrubMapped(transportError(describe(err)), secrets), { method, url: scrubUrl(url) });
+        throw this.failed(scrubMapped(transportError(describe(err)), secretsOf(opts, token)), { method, url: scrubUrl(url) });
       }
-      const text = await res.text().catch(() => '');
+      let text: string;
+      try {
+        text = await res.text();
+      } catch {
+        text = '';
+      }
       if (res.ok) {
         try {
           const parsed: unknown = JSON.parse(text);
@@ -399,7 +414,7 @@ export class GraphClient {
         }
         throw this.unexpected(method, path, `HTTP ${res.status} with a body that is not a JSON object`, res.status);
       }
-      const mapped = scrubMapped(mapGraphError(text, res.status), secrets);
+      const mapped = scrubMapped(mapGraphError(text, res.status), secretsOf(opts, token));
       if (mapped.code === 190 && auth.kind === 'token' && attempt === 0) {
         this.metrics.emit('GraphRetries', 1);
         continue;
@@ -459,6 +474,11 @@ async function readCapped(res: Response, maxBytes: number | undefined): Promise<
     offset += c.byteLength;
   }
   return out;
+}
+
+/** What to blank out of an error: the call's own secrets and the token it carried. Built only on failure. */
+function secretsOf(opts: CallOptions, token: string | undefined): string[] {
+  return token ? [...(opts.secrets ?? []), token] : (opts.secrets ?? []);
 }
 
 function scrubMapped(error: MappedGraphError, secrets: string[]): MappedGraphError {

@@ -107,7 +107,11 @@ export interface ValidationError {
   message: string;
 }
 
-export type ParseResult = { ok: true; message: OutboundMessage } | { ok: false; error: ValidationError };
+declare const validBrand: unique symbol;
+/** A message parseOutboundMessage accepted (and froze): the Graph body builder takes it without parsing it again. */
+export type ValidOutboundMessage = OutboundMessage & { readonly [validBrand]: true };
+
+export type ParseResult = { ok: true; message: ValidOutboundMessage } | { ok: false; error: ValidationError };
 
 export class OutboundValidationError extends Error {
   constructor(readonly field: string, message: string) {
@@ -256,6 +260,32 @@ const ENVELOPE_KEYS = ['to', 'replyTo', 'bizOpaqueCallbackData', 'previewUrl'] a
 // ---------------------------------------------------------------------------------------------------------
 // Parsing
 
+// The messages parseOutboundMessage produced. The send API and the outbound job parse a message first (a 400 or
+// an InvalidJob naming the field), so the Graph client would otherwise parse every message a second time
+// (libphonenumber, valibot) on the send path. A type brand alone cannot cross the sender's GraphSender
+// interface, hence the runtime set; a frozen message cannot change after its check.
+const validated = new WeakSet<object>();
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
+}
+
+/** `mark`: false when the body builder checks a message only to build its body (the copy dies with the call). */
+function accepted(mark: boolean, message: OutboundMessage): ParseResult {
+  if (mark) {
+    deepFreeze(message);
+    validated.add(message);
+  }
+  return { ok: true, message: message as ValidOutboundMessage };
+}
+
+/** True for a message parseOutboundMessage (or validateOutboundMessage) returned. */
+export function isValidOutboundMessage(m: OutboundMessage): m is ValidOutboundMessage {
+  return validated.has(m);
+}
+
 function fail(field: string, message: string): ParseResult {
   return { ok: false, error: { field, message } };
 }
@@ -293,6 +323,10 @@ export interface ParseOptions {
 
 /** Parses an admin API body (or any untrusted input) into an OutboundMessage, or names the invalid field. */
 export function parseOutboundMessage(input: unknown, opts: ParseOptions = {}): ParseResult {
+  return parseMessage(input, opts, true);
+}
+
+function parseMessage(input: unknown, opts: ParseOptions, mark: boolean): ParseResult {
   if (!isRecord(input)) return fail('', 'the body must be a JSON object');
   for (const key of Object.keys(input)) {
     if (!(CONTENT_KEYS as readonly string[]).includes(key) && !(ENVELOPE_KEYS as readonly string[]).includes(key)) {
@@ -330,7 +364,7 @@ export function parseOutboundMessage(input: unknown, opts: ParseOptions = {}): P
       if (previewUrl !== undefined && typeof previewUrl !== 'boolean') return fail('previewUrl', 'must be true or false');
       const body = typeof r.output === 'string' ? r.output : r.output.body;
       const preview = typeof r.output === 'string' ? previewUrl : (r.output.preview_url ?? previewUrl);
-      return { ok: true, message: { ...envelope, kind: 'text', text: body, ...(preview !== undefined ? { previewUrl: preview } : {}) } };
+      return accepted(mark, { ...envelope, kind: 'text', text: body, ...(preview !== undefined ? { previewUrl: preview } : {}) });
     }
     case 'template': {
       const r = v.safeParse(templateSchema, payload);
@@ -344,7 +378,7 @@ export function parseOutboundMessage(input: unknown, opts: ParseOptions = {}): P
         ...(typeof lang !== 'string' && lang.policy ? { languagePolicy: lang.policy } : {}),
         ...(r.output.components ? { components: r.output.components as TemplateComponent[] } : {}),
       };
-      return { ok: true, message: { ...envelope, kind: 'template', template } };
+      return accepted(mark, { ...envelope, kind: 'template', template });
     }
     case 'interactive': {
       if (!isRecord(payload)) return fail('interactive', 'must be an object');
@@ -353,19 +387,19 @@ export function parseOutboundMessage(input: unknown, opts: ParseOptions = {}): P
       if (!r.success) return { ok: false, error: firstIssue('interactive', r.issues) };
       const interactiveError = checkInteractive(r.output as Interactive);
       if (interactiveError) return { ok: false, error: interactiveError };
-      return { ok: true, message: { ...envelope, kind: 'interactive', interactive: r.output as Interactive } };
+      return accepted(mark, { ...envelope, kind: 'interactive', interactive: r.output as Interactive });
     }
     case 'reaction': {
       const r = v.safeParse(reactionSchema, payload);
       if (!r.success) return { ok: false, error: firstIssue('reaction', r.issues) };
-      return { ok: true, message: { ...envelope, kind: 'reaction', reaction: r.output } };
+      return accepted(mark, { ...envelope, kind: 'reaction', reaction: r.output });
     }
     default: {
       const r = v.safeParse(MEDIA_SCHEMAS[kind], payload);
       if (!r.success) return { ok: false, error: firstIssue(kind, r.issues) };
       const media = r.output as MediaObject;
       if ((media.link === undefined) === (media.id === undefined)) return fail(`${kind}.link`, 'exactly one of link or id is required');
-      return { ok: true, message: { ...envelope, kind, media } };
+      return accepted(mark, { ...envelope, kind, media });
     }
   }
 }
@@ -454,19 +488,26 @@ export function toRequestShape(m: OutboundMessage): Record<string, unknown> {
   return out;
 }
 
-/** Re-validates a message built in code (the bot's replies, queued jobs) before it is sent. */
+/** Validates a message built in code (the bot's replies, queued jobs); a message already parsed is returned as is. */
 export function validateOutboundMessage(m: OutboundMessage): ParseResult {
+  if (validated.has(m)) return { ok: true, message: m as ValidOutboundMessage };
   return parseOutboundMessage(toRequestShape(m));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Meta's request bodies
 
-/** The body of `POST /{phone-number-id}/messages` for a message. Throws OutboundValidationError if it is invalid. */
+/**
+ * The body of `POST /{phone-number-id}/messages` for a message. A message not parsed before (built in code) is
+ * validated here, once; throws OutboundValidationError if it is invalid.
+ */
 export function toGraphMessageBody(message: OutboundMessage): Record<string, unknown> {
-  const checked = validateOutboundMessage(message);
-  if (!checked.ok) throw new OutboundValidationError(checked.error.field, checked.error.message);
-  const m = checked.message;
+  let m: OutboundMessage = message;
+  if (!validated.has(message)) {
+    const checked = parseMessage(toRequestShape(message), {}, false);
+    if (!checked.ok) throw new OutboundValidationError(checked.error.field, checked.error.message);
+    m = checked.message;
+  }
   const body: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual' };
   // A BSUID goes in `recipient` (`to` would take precedence and is a phone field): facts §2.6.
   if (isBsuid(m.to)) body['recipient'] = m.to;

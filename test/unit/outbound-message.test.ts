@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   OutboundValidationError,
+  isValidOutboundMessage,
   normaliseRecipient,
   parseOutboundMessage,
   toGraphMessageBody,
@@ -200,5 +201,38 @@ describe('toGraphMessageBody matches Meta\'s OpenAPI v23.0 send examples', () =>
         },
       ),
     );
+  });
+});
+
+describe('a parsed message is validated once', () => {
+  it('is marked valid and frozen, so the body builder takes it as it is', () => {
+    const m = parsed({ to: '+1 343 777 2910', image: { link: 'https://example.com/a.png', caption: 'A' } });
+    expect(isValidOutboundMessage(m)).toBe(true);
+    const again = validateOutboundMessage(m);
+    expect(again.ok && again.message).toBe(m);
+    expect(() => {
+      (m as { to: string }).to = 'not a phone';
+    }).toThrow(TypeError);
+    expect(() => {
+      (m as { media: { link: string } }).media.link = 'ftp://example.com/a.png';
+    }).toThrow(TypeError);
+    expect(toGraphMessageBody(m)).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '+13437772910',
+      type: 'image',
+      image: { link: 'https://example.com/a.png', caption: 'A' },
+    });
+  });
+
+  it('a copy or a message built in code is not marked, and is validated by the body builder', () => {
+    const m = parsed({ to: '+13437772910', text: 'hello' });
+    const copy = { ...m, text: '   ' } as OutboundMessage;
+    expect(isValidOutboundMessage(copy)).toBe(false);
+    expect(() => toGraphMessageBody(copy)).toThrow(OutboundValidationError);
+    const built: OutboundMessage = { kind: 'text', to: '+1 (343) 777-2910', text: 'hi' };
+    expect(isValidOutboundMessage(built)).toBe(false);
+    // Validated on the way: the body carries the normalised recipient.
+    expect(toGraphMessageBody(built)['to']).toBe('+13437772910');
   });
 });
