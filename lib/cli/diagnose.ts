@@ -8,7 +8,9 @@
 import { parseArgs } from 'node:util';
 import { diagnose, formatReport, type DiagnoseReport } from '../../lambdas/domain/diagnose.js';
 import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv } from '../../lambdas/adapters/diagnose-facts.js';
-import { adminRequest } from './admin-request.js';
+import { DEFAULT_APP_ID } from '../local/graph-sandbox.js';
+import { localSettings } from '../local/defaults.js';
+import { adminRequest, isLoopback } from './admin-request.js';
 
 const USAGE = `usage: wa diagnose [--json] [--local | --api <url> | --aws [--stack <name>]]
   (no flag)    run the checks here, from WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET,
@@ -55,8 +57,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       }
       report = res.body;
     } else {
-      const facts = await gatherDiagnoseFacts(sourcesFromEnv(env));
-      report = diagnose(facts, { now: new Date(), expiryWarnDays: expiryWarnDaysFromEnv(env), tokenHome: tokenHomeFromEnv(env) });
+      const direct = withLocalDefaults(env);
+      const facts = await gatherDiagnoseFacts(sourcesFromEnv(direct));
+      report = diagnose(facts, { now: new Date(), expiryWarnDays: expiryWarnDaysFromEnv(direct), tokenHome: tokenHomeFromEnv(direct) });
     }
   } catch (error) {
     console.error(`diagnose: ${(error as Error).message}`);
@@ -64,6 +67,13 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   }
   console.log(v.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? 0 : 1;
+}
+
+/** Against a Graph sandbox on this machine, what `npm start` uses fills in whatever the caller left unset. */
+function withLocalDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const graph = env['GRAPH_BASE_URL'];
+  if (!graph || !isLoopback(graph)) return env;
+  return { ...localSettings(env), META_APP_ID: DEFAULT_APP_ID, ...env };
 }
 
 function isReport(body: unknown): body is DiagnoseReport {

@@ -3,10 +3,14 @@
 //   it accepts the local token, knows the local phone number id, and sends its signed status webhooks
 //   (sent, delivered, read) to the local webhook once the runner listens;
 // - otherwise GRAPH_BASE_URL when set (a proxy, a recorder), else the real https://graph.facebook.com.
+import { DEFAULT_APP_ID, MANAGEMENT_SCOPE } from './graph-sandbox-accounts.js';
 import { startGraphSandbox, type GraphSandbox, type GraphSandboxOptions } from './graph-sandbox.js';
 import type { LocalRoute, LocalService } from './runner.js';
 
 export const GRAPH_SANDBOX_KEYWORD = 'sandbox';
+/** Tokens the local sandbox also knows, so `wa diagnose` can be seen failing the way real accounts fail. */
+export const LOCAL_EXPIRED_TOKEN = 'local-expired-token';
+export const LOCAL_NO_MANAGEMENT_SCOPE_TOKEN = 'local-no-management-scope-token';
 export const DEFAULT_STATUS_DELAY_MS = 500;
 
 export type GraphTarget = { kind: 'sandbox' } | { kind: 'real'; baseUrl: string };
@@ -52,16 +56,29 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
         accounts: (model) => {
           const phone = model.wabas[0]?.phoneNumbers[0];
           if (phone) phone.id = ctx.settings.WHATSAPP_PHONE_NUMBER_ID;
+          const valid = model.tokens[0];
+          if (valid) {
+            const now = Math.floor(Date.now() / 1000);
+            model.tokens.push(
+              { ...valid, token: LOCAL_EXPIRED_TOKEN, issuedAt: now - 61 * 86_400, expiresAt: now - 86_400 },
+              { ...valid, token: LOCAL_NO_MANAGEMENT_SCOPE_TOKEN, scopes: valid.scopes.filter((s) => s !== MANAGEMENT_SCOPE) },
+            );
+          }
           return model;
         },
       };
       sandbox = await startGraphSandbox(sandboxOptions);
       const running = sandbox;
+      // The sandbox's app, so rotation and the app checks of `wa diagnose --local` have an app id.
+      const serviceEnv: Record<string, string> = { GRAPH_BASE_URL: running.url, META_APP_ID: env.META_APP_ID || DEFAULT_APP_ID };
       return {
-        env: { GRAPH_BASE_URL: running.url },
+        env: serviceEnv,
         info: [
           `  graph     ${running.url} (Graph sandbox: records sends, answers with status webhooks after ${statusDelayMs} ms;`,
           '            set WHATSAPP_ACCESS_TOKEN for the real Graph API)',
+          `            WABA ${running.accounts.wabas[0]?.id ?? '?'}; also knows the tokens ${LOCAL_EXPIRED_TOKEN} and ${LOCAL_NO_MANAGEMENT_SCOPE_TOKEN}:`,
+          `            GRAPH_BASE_URL=${running.url} WHATSAPP_ACCESS_TOKEN=${LOCAL_EXPIRED_TOKEN} npx wa diagnose`,
+          `            GRAPH_BASE_URL=${running.url} WHATSAPP_PHONE_NUMBER_ID=${running.accounts.wabas[0]?.id ?? '?'} npx wa diagnose   (a WABA id)`,
         ],
         // The sandbox reads `webhookUrl` when it schedules statuses, so it can be given once the runner listens.
         ready({ url }) {
