@@ -13,6 +13,7 @@ import {
 import type { CardContactPlan } from '../domain/card-contact.js';
 import type { Channel } from '../domain/model.js';
 import { InvalidCursor, type ContactRecord, type ContactSighting, type ContactStore } from '../domain/ports.js';
+import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
 
 export const PROFILE_SK = 'profile';
@@ -237,7 +238,7 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
         }),
       );
       const items = (out.Items ?? []).map(toRecord);
-      return out.LastEvaluatedKey ? { items, nextCursor: encodeListCursor(out.LastEvaluatedKey) } : { items };
+      return out.LastEvaluatedKey ? { items, nextCursor: encodePageCursor(out.LastEvaluatedKey) } : { items };
     },
   };
 }
@@ -245,26 +246,10 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
 export const BY_CREATED_INDEX = 'byCreated';
 const LIST_CURSOR_KEYS = ['listPk', 'listSk', 'pk', 'sk'];
 
-function encodeListCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
 function decodeListCursor(cursor: string): Record<string, string> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursor('cursor is not one this API returned');
-  }
-  if (
-    !key || typeof key !== 'object' || Array.isArray(key) ||
-    Object.keys(key).sort().join() !== LIST_CURSOR_KEYS.join() ||
-    !Object.values(key).every((v) => typeof v === 'string') ||
-    (key as Record<string, string>).listPk !== LIST_PK
-  ) {
-    throw new InvalidCursor('cursor is not one this API returned');
-  }
-  return key as Record<string, string>;
+  const key = decodePageCursor(cursor, LIST_CURSOR_KEYS);
+  if (key.listPk !== LIST_PK) throw new InvalidCursor('cursor is not one this API returned');
+  return key;
 }
 
 function toRecord(item: Record<string, unknown>): ContactRecord {

@@ -11,6 +11,8 @@ import {
 } from '../domain/graph-errors.js';
 import type { MetricSink } from '../domain/metric-catalog.js';
 import { toGraphMessageBody, toMarkReadBody, type OutboundMessage } from '../domain/outbound-message.js';
+import { readCappedBody } from './capped-body.js';
+import { describeFetchFailure, redactSecrets } from './http-failure.js';
 import { metricSink } from './metrics.js';
 
 export interface GraphClientConfig {
@@ -221,7 +223,7 @@ export class GraphClient {
           signal: AbortSignal.timeout(this.mediaTimeoutMs),
         });
       } catch (err) {
-        throw this.failed(transportError(describe(err)), { method: 'GET', url: scrubUrl(url) });
+        throw this.failed(transportError(describeFetchFailure(err)), { method: 'GET', url: scrubUrl(url) });
       }
       if (res.status === 401 && !refreshed) {
         await res.body?.cancel();
@@ -233,7 +235,7 @@ export class GraphClient {
         const text = await res.text().catch(() => '');
         throw this.failed(scrubMapped(mapGraphError(text, res.status), [token]), { method: 'GET', url: scrubUrl(url) });
       }
-      const bytes = await readCapped(res, opts.maxBytes);
+      const bytes = await readCappedBody(res, opts.maxBytes, (max, declared) => new MediaTooLargeError(max, declared));
       return { bytes, contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
     }
   }
@@ -397,7 +399,7 @@ export class GraphClient {
       try {
         res = await this.fetchImpl(url, init);
       } catch (err) {
-        throw this.failed(scrubMapped(transportError(describe(err)), secretsOf(opts, token)), { method, url: scrubUrl(url) });
+        throw this.failed(scrubMapped(transportError(describeFetchFailure(err)), secretsOf(opts, token)), { method, url: scrubUrl(url) });
       }
       let text: string;
       try {
@@ -446,60 +448,16 @@ export function createGraphClient(config: GraphClientConfig): GraphClient {
   return new GraphClient(config);
 }
 
-/** Streams the body, giving up (and cancelling the download) as soon as it passes `maxBytes`. */
-async function readCapped(res: Response, maxBytes: number | undefined): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (maxBytes !== undefined && Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel();
-    throw new MediaTooLargeError(maxBytes, declared);
-  }
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (maxBytes !== undefined && total > maxBytes) {
-      await reader.cancel();
-      throw new MediaTooLargeError(maxBytes, undefined);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
 /** What to blank out of an error: the call's own secrets and the token it carried. Built only on failure. */
 function secretsOf(opts: CallOptions, token: string | undefined): string[] {
   return token ? [...(opts.secrets ?? []), token] : (opts.secrets ?? []);
 }
 
 function scrubMapped(error: MappedGraphError, secrets: string[]): MappedGraphError {
-  const clean = (s: string | undefined) => {
-    if (s === undefined) return s;
-    let out = s;
-    for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('REDACTED');
-    return scrubUrl(out);
-  };
-  const out = { ...error, message: clean(error.message)! };
-  if (error.details !== undefined) out.details = clean(error.details)!;
+  const clean = (s: string) => scrubUrl(redactSecrets(s, secrets));
+  const out = { ...error, message: clean(error.message) };
+  if (error.details !== undefined) out.details = clean(error.details);
   return out;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    if (err.name === 'TimeoutError') return 'timed out';
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? err.message;
-  }
-  return String(err);
 }
 
 function segment(id: string): string {

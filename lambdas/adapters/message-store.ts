@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundMessage, StatusUpdate } from '../domain/model.js';
 import { InvalidCursor, type MessageRecord, type MessageStore } from '../domain/ports.js';
+import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import type { OutboundRecord, OutboundStore } from '../domain/sender.js';
 import { addStatus, currentStatus, type StatusEntry } from '../domain/status-order.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
@@ -282,34 +283,17 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
         }),
       );
       const items = (out.Items ?? []).map(toRecord);
-      return out.LastEvaluatedKey ? { items, nextCursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+      return out.LastEvaluatedKey ? { items, nextCursor: encodePageCursor(out.LastEvaluatedKey) } : { items };
     },
   };
 }
 
 const CURSOR_KEYS = ['contactId', 'convSk', 'pk', 'sk'];
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
 function decodeCursor(cursor: string, contactId: string): Record<string, string> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursor('cursor is not one this API returned');
-  }
-  if (
-    !key || typeof key !== 'object' || Array.isArray(key) ||
-    Object.keys(key).sort().join() !== CURSOR_KEYS.join() ||
-    !Object.values(key).every((v) => typeof v === 'string')
-  ) {
-    throw new InvalidCursor('cursor is not one this API returned');
-  }
-  const k = key as Record<string, string>;
-  if (k.contactId !== contactId) throw new InvalidCursor('cursor belongs to another contact');
-  return k;
+  const key = decodePageCursor(cursor, CURSOR_KEYS);
+  if (key.contactId !== contactId) throw new InvalidCursor('cursor belongs to another contact');
+  return key;
 }
 
 function toRecord(item: Record<string, unknown>): MessageRecord {

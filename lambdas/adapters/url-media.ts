@@ -2,6 +2,7 @@
 // oversized file is CardUnreadable (no retry fetches it); a 5xx or a network failure throws a plain Error so the
 // queue retries. The URL is never logged whole: it may carry a signature in its query string.
 import { CardUnreadable, type UrlMediaSource } from '../domain/card-pipeline.js';
+import { readCappedBody } from './capped-body.js';
 
 export function createUrlMediaSource(options: { fetch?: typeof fetch; timeoutMs?: number } = {}): UrlMediaSource {
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -18,26 +19,9 @@ export function createUrlMediaSource(options: { fetch?: typeof fetch; timeoutMs?
         await res.body?.cancel();
         throw new Error(`the media link ${where} answered HTTP ${res.status}`);
       }
-      const declared = Number(res.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        await res.body?.cancel();
-        throw new CardUnreadable(`the file is ${declared} bytes, over the ${maxBytes}-byte limit`);
-      }
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      if (res.body) {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          size += chunk.byteLength;
-          if (size > maxBytes) throw new CardUnreadable(`the file is over the ${maxBytes}-byte limit`);
-          chunks.push(chunk);
-        }
-      }
-      const bytes = new Uint8Array(size);
-      let at = 0;
-      for (const c of chunks) {
-        bytes.set(c, at);
-        at += c.byteLength;
-      }
+      const bytes = await readCappedBody(res, maxBytes, (max, declared) =>
+        new CardUnreadable(declared !== undefined ? `the file is ${declared} bytes, over the ${max}-byte limit` : `the file is over the ${max}-byte limit`),
+      );
       return { bytes, mimeType: res.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream' };
     },
   };

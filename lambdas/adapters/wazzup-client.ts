@@ -16,6 +16,7 @@ import {
   type WazzupSendInput,
   type WazzupSubscriptions,
 } from '../domain/wazzup-outbound.js';
+import { describeFetchFailure, redactSecrets } from './http-failure.js';
 
 export interface WazzupClientConfig {
   /** Default https://api.wazzup24.com; the Wazzup sandbox's URL in local mode and tests. */
@@ -192,7 +193,7 @@ export class WazzupClient {
         error = scrub(mapWazzupError(parsed ?? text, res.status), key);
       } catch (err) {
         if (err instanceof WazzupError) throw err;
-        error = scrub(wazzupTransportError(describe(err)), key);
+        error = scrub(wazzupTransportError(describeFetchFailure(err)), key);
       }
       if (acceptError?.(error)) return { status: status ?? 0, body: undefined, accepted: error };
       if (error.retryClass === 'token' && !refreshed) {
@@ -234,20 +235,10 @@ function parseJson(text: string): unknown {
 
 /** The key must never reach a log: blank it out of anything Wazzup (or a proxy) echoed back. */
 function scrub(error: MappedWazzupError, key: string): MappedWazzupError {
-  if (key.length < 4) return error;
-  const clean = (s: string) => s.split(key).join('REDACTED');
+  const clean = (s: string) => redactSecrets(s, [key]);
   const out = { ...error, message: clean(error.message) };
   if (error.details !== undefined) out.details = clean(error.details);
   return out;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    if (err.name === 'TimeoutError') return 'timed out';
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? err.message;
-  }
-  return String(err);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -2,12 +2,12 @@
 // phone number's id, display number, verified name, status and quality, so the right phone number id can be
 // found without the Meta dashboard. Reads WHATSAPP_ACCESS_TOKEN, META_APP_ID + WHATSAPP_APP_SECRET (optional:
 // debug_token with the app token) and GRAPH_BASE_URL (the sandbox).
-import { parseArgs } from 'node:util';
 import { assessToken, describeHealth } from '../../lambdas/domain/token-health.js';
 import { discoverAccounts, failureOf } from '../../lambdas/adapters/diagnose-facts.js';
 import { metaConfigFromEnv } from '../../lambdas/adapters/meta-config.js';
 import { graphFor } from '../../lambdas/adapters/token-authority.js';
 import { localTokenAuthority } from './token.js';
+import { parseCommand } from './args.js';
 
 const USAGE = `usage: wa accounts [--json]
 Lists the WhatsApp Business Accounts and phone numbers WHATSAPP_ACCESS_TOKEN can see.
@@ -16,17 +16,9 @@ The configured WHATSAPP_PHONE_NUMBER_ID is marked with *.`;
 const options = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
   const token = env['WHATSAPP_ACCESS_TOKEN']?.trim();
   if (!token) {
     console.error('WHATSAPP_ACCESS_TOKEN is not set: export the token whose accounts you want to list');

@@ -2,7 +2,6 @@
 // tesseract.js), a .txt of card lines, or a saved Textract DetectDocumentText JSON response.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { ReadCard } from '../../lambdas/domain/card.js';
 import { readCardImage, readCardLines, readCardText } from '../../lambdas/domain/card-reader.js';
@@ -10,6 +9,7 @@ import type { ParseCardOptions } from '../../lambdas/domain/card-parser.js';
 import { createTesseractOcr } from '../../lambdas/adapters/ocr-tesseract.js';
 import { textractLines } from '../../lambdas/adapters/ocr-textract.js';
 import { zxingQrDecoder } from '../../lambdas/adapters/qr-zxing.js';
+import { parseCommand } from './args.js';
 
 const USAGE = `usage: wa card <image|file.txt|textract.json> [--json] [--country CC]
   --country CC  country for numbers printed without +code when the card does not say (e.g. KG, RU)`;
@@ -47,21 +47,11 @@ function summary(card: ReadCard): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, country: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    { args, allowPositionals: true, options: { json: { type: 'boolean' }, country: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const [file] = parsed.positionals;
   if (!file || parsed.positionals.length > 1) {
     console.error(USAGE);

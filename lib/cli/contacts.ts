@@ -1,10 +1,10 @@
 // `wa contacts export --format vcf|csv`: every contact through GET /contacts (page by page, newest first) as
 // vCard 3.0 (RFC 2426) or CSV (RFC 4180, with a header), to stdout or --out <file>.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { ContactView } from '../../lambdas/domain/model.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, UsageError } from './args.js';
 
 const USAGE = `usage: wa contacts export --format vcf|csv [--out <file>] [target]
   --format vcf            vCard 3.0, one card per contact (UTF-8, CRLF, folded at 75 octets)
@@ -21,14 +21,10 @@ const options = {
   format: { type: 'string' },
   out: { type: 'string' },
   'page-size': { type: 'string' },
-  local: { type: 'boolean' },
-  api: { type: 'string' },
-  aws: { type: 'boolean' },
-  stack: { type: 'string' },
+  ...TARGET_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-class UsageError extends Error {}
 class ApiError extends Error {}
 
 // ---------------------------------------------------------------------------------------------------------
@@ -147,47 +143,17 @@ export async function* allContacts(admin: AdminOptions, pageSize: number): Async
   }
 }
 
-async function localRunnerAnswers(): Promise<boolean> {
-  try {
-    const res = await fetch(`http://${DEFAULT_HOST}:${DEFAULT_PORT}/health`, { signal: AbortSignal.timeout(500) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
-
-async function target(v: Values, env: NodeJS.ProcessEnv): Promise<AdminOptions> {
-  const chosen = [v.local, v.api !== undefined, v.aws].filter(Boolean).length;
-  if (chosen > 1) throw new UsageError('give at most one of --local, --api, --aws');
-  const common: AdminOptions = { env, ...(v.stack ? { stackName: v.stack } : {}) };
-  if (v.api) return { ...common, api: v.api };
-  if (v.local) return { ...common, local: true };
-  if (v.aws) return common;
-  return (await localRunnerAnswers()) ? { ...common, local: true } : common;
-}
-
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: true, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
   try {
     if (positionals[0] !== 'export' || positionals.length > 1) throw new UsageError(positionals[0] ? `unknown subcommand "${positionals.join(' ')}"` : 'say what to do: export');
     const format = v.format;
     if (format !== 'vcf' && format !== 'csv') throw new UsageError(`--format must be vcf or csv${format ? `, got "${format}"` : ''}`);
     const sizeText = v['page-size'] ?? '200';
     if (!/^\d+$/.test(sizeText) || Number(sizeText) < 1 || Number(sizeText) > 200) throw new UsageError(`--page-size must be 1 to 200, got "${sizeText}"`);
-    const admin = await target(v, env);
+    const admin = await adminTarget(v, env);
     const chunks: string[] = format === 'csv' ? [`${csvHeader()}\r\n`] : [];
     let count = 0;
     for await (const items of allContacts(admin, Number(sizeText))) {
@@ -204,10 +170,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageError(error.message, USAGE);
     if (error instanceof ApiError) {
       console.error(error.message);
       return 1;

@@ -5,12 +5,12 @@
 //   --api <url>    GET /diagnose on that API (SigV4; Bearer for a 127.0.0.1 URL)
 //   --aws          GET /diagnose on the deployed stack's ApiUrl (SigV4)
 // Exit code 0 when nothing fails, 1 when a check fails, 2 on a usage or transport error.
-import { parseArgs } from 'node:util';
 import { diagnose, formatReport, type DiagnoseReport } from '../../lambdas/domain/diagnose.js';
 import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv } from '../../lambdas/adapters/diagnose-facts.js';
 import { DEFAULT_APP_ID } from '../local/graph-sandbox.js';
 import { localSettings } from '../local/defaults.js';
 import { adminRequest, isLoopback } from './admin-request.js';
+import { parseCommand, TARGET_OPTIONS } from './args.js';
 
 const USAGE = `usage: wa diagnose [--json] [--local | --api <url> | --aws [--stack <name>]]
   (no flag)    run the checks here, from WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET,
@@ -23,25 +23,14 @@ exit code: 0 all ok or warn, 1 a check failed, 2 usage or connection error`;
 
 const options = {
   json: { type: 'boolean' },
-  local: { type: 'boolean' },
-  api: { type: 'string' },
-  aws: { type: 'boolean' },
-  stack: { type: 'string' },
+  ...TARGET_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
   let report: DiagnoseReport;
   try {
     if (v.local || v.api || v.aws) {

@@ -1,22 +1,13 @@
 // `wa qr <image> [--json]`: the QR codes in an image, through the same pipeline the card worker uses.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { decodeQr } from '../../lambdas/adapters/qr-zxing.js';
+import { parseCommand } from './args.js';
 
 const USAGE = 'usage: wa qr <image> [--json]';
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand({ args, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   const [file] = parsed.positionals;
   if (!file || parsed.positionals.length > 1) {
     console.error(USAGE);

@@ -1,8 +1,8 @@
 // `wa sandbox fail <code> [--times n] [--http-status s]` and `wa sandbox sent`: steer and inspect the Graph
 // sandbox of a running `npm start` (local-only routes, admin bearer token).
-import { parseArgs } from 'node:util';
 import { SANDBOX_FAIL_PATH, SANDBOX_SENT_PATH } from '../local/graph-service.js';
 import { adminRequest, AdminRequestError } from './admin-request.js';
+import { parseCommand, usageError, UsageError } from './args.js';
 
 const USAGE = `usage:
   wa sandbox fail <Meta error code> [--times <n>] [--http-status <status>]   next message sends fail (e.g. 130429, 131000, 131026)
@@ -10,17 +10,11 @@ const USAGE = `usage:
 options: --api <url> (default the local runner, http://127.0.0.1:3000)`;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { times: { type: 'string' }, 'http-status': { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' } },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    { args, allowPositionals: true, options: { times: { type: 'string' }, 'http-status': { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' } } },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const [action, code] = parsed.positionals;
   const v = parsed.values;
   const target = v.api ? { api: v.api } : { local: true };
@@ -46,10 +40,7 @@ export async function run(args: string[]): Promise<number> {
     }
     throw new UsageError(action ? `unknown or incomplete sandbox command "${parsed.positionals.join(' ')}"` : 'a sandbox command is required');
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageError(error.message, USAGE);
     if (error instanceof AdminRequestError || error instanceof TypeError) {
       console.error(`cannot reach the local runner: ${error.message} (is npm start running?)`);
       return 2;
@@ -57,8 +48,6 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
 }
-
-class UsageError extends Error {}
 
 function report(res: { status: number; body: unknown }, describe: (body: unknown) => string, json = false): number {
   if (res.status !== 200) {

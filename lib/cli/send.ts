@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
+import { adminTarget, TARGET_OPTIONS, usageError, UsageError } from './args.js';
 
 const USAGE = `usage: wa send --to <phone or BSUID> <content> [options]
 content (exactly one):
@@ -41,16 +42,11 @@ const options = {
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
-  local: { type: 'boolean' },
-  api: { type: 'string' },
-  aws: { type: 'boolean' },
-  stack: { type: 'string' },
+  ...TARGET_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
-
-class UsageError extends Error {}
 
 const MEDIA = ['image', 'video', 'audio', 'document'] as const;
 
@@ -82,25 +78,6 @@ export function buildBody(v: Values): Record<string, unknown> {
   return body;
 }
 
-async function localRunnerAnswers(): Promise<boolean> {
-  try {
-    const res = await fetch(`http://${DEFAULT_HOST}:${DEFAULT_PORT}/health`, { signal: AbortSignal.timeout(500) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
-async function target(v: Values, env: NodeJS.ProcessEnv): Promise<AdminOptions> {
-  const chosen = [v.local, v.api !== undefined, v.aws].filter(Boolean).length;
-  if (chosen > 1) throw new UsageError('give at most one of --local, --api, --aws');
-  const common: AdminOptions = { env, ...(v.stack ? { stackName: v.stack } : {}) };
-  if (v.api) return { ...common, api: v.api };
-  if (v.local) return { ...common, local: true };
-  if (v.aws) return common;
-  return (await localRunnerAnswers()) ? { ...common, local: true } : common;
-}
-
 const FINAL = new Set(['read', 'played', 'failed']);
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -122,11 +99,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       throw new UsageError('--idempotency-key must be 1 to 200 printable characters without spaces');
     }
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usageError((error as Error).message, USAGE);
   }
   try {
-    const to = await target(v, env);
+    const to = await adminTarget(v, env);
     const res = await adminRequest('POST', '/messages', {
       ...to,
       body,

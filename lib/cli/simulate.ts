@@ -1,10 +1,10 @@
 // `wa simulate`: post a correctly signed Meta delivery to a running webhook (local by default).
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MEDIA_UPLOAD_PATH } from '../local/card-media.js';
 import { localSettings } from '../local/defaults.js';
 import { mediaDelivery, signedRequest, statusDelivery, textDelivery, type MetaDelivery } from '../local/meta-payloads.js';
+import { parseCommand, usageError, UsageError } from './args.js';
 
 const USAGE = `usage:
   wa simulate text <text> --from <wa_id digits> [--user-id <BSUID>] [--name <profile name>] [--username <name>]
@@ -45,8 +45,6 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-class UsageError extends Error {}
-
 /** `25h`, `90m`, `2d`: how long ago the simulated message was sent (to test the 24-hour window). */
 function durationMs(text: string): number {
   const match = /^(\d+)([smhd])$/.exec(text.trim());
@@ -58,18 +56,9 @@ function durationMs(text: string): number {
 export async function run(args: string[]): Promise<number> {
   // The Wazzup24 variants are played by the local Wazzup sandbox, not signed here.
   if (args[0] === 'wazzup-text' || args[0] === 'wazzup-image') return (await import('./wazzup-simulate.js')).run(args[0], args.slice(1));
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: true, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const settings = localSettings();
   const business = {
     phoneNumberId: v['phone-number-id'] ?? settings.WHATSAPP_PHONE_NUMBER_ID,
@@ -147,8 +136,7 @@ export async function run(args: string[]): Promise<number> {
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
+    return usageError(error.message, USAGE);
   }
 
   const request = signedRequest(delivery, settings.WHATSAPP_APP_SECRET);

@@ -3,7 +3,6 @@
 // stack's AccessTokenName output, or --secret-id); with --local, refreshes WHATSAPP_ACCESS_TOKEN against the
 // configured Graph endpoint (GRAPH_BASE_URL, e.g. the sandbox) and prints the new expiry on stderr and the new
 // token alone on stdout, so `export WHATSAPP_ACCESS_TOKEN=$(npx wa token rotate --local)` works.
-import { parseArgs } from 'node:util';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { assessToken, describeHealth } from '../../lambdas/domain/token-health.js';
@@ -11,6 +10,7 @@ import { failureOf } from '../../lambdas/adapters/diagnose-facts.js';
 import { metaConfigFromEnv } from '../../lambdas/adapters/meta-config.js';
 import { createTokenAuthority } from '../../lambdas/adapters/token-authority.js';
 import { stackOutput } from './admin-request.js';
+import { parseCommand } from './args.js';
 
 const USAGE = `usage:
   wa token status [--json]                      debug_token summary of WHATSAPP_ACCESS_TOKEN
@@ -50,18 +50,13 @@ export interface TokenCommandDeps {
 
 export async function run(args: string[], deps: TokenCommandDeps = {}): Promise<number> {
   const env = deps.env ?? process.env;
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: true, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
   const sub = positionals[0];
-  if (v.help || !sub) {
-    (v.help ? console.log : console.error)(USAGE);
-    return v.help ? 0 : 2;
+  if (!sub) {
+    console.error(USAGE);
+    return 2;
   }
   try {
     if (sub === 'status') return await status(env, v.json === true);

@@ -3,9 +3,9 @@
 // registered path secret, exactly as Wazzup would, and serves the image at the message's contentUri.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { localSettings } from '../local/defaults.js';
 import { WAZZUP_INBOUND_PATH } from '../local/wazzup-service.js';
+import { parseCommand, usageError } from './args.js';
 
 const USAGE = `usage:
   wa simulate wazzup-text <text> --chat <phone digits> [--name <name>]
@@ -16,39 +16,24 @@ options:
 const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 
 export async function run(kind: 'wazzup-text' | 'wazzup-image', args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { chat: { type: 'string' }, name: { type: 'string' }, api: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    { args, allowPositionals: true, strict: true, options: { chat: { type: 'string' }, name: { type: 'string' }, api: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!v.chat || !/^\d{8,15}$/.test(v.chat)) {
-    console.error(`--chat must be the customer's phone digits (8 to 15), e.g. 79011112233\n\n${USAGE}`);
-    return 2;
-  }
+  if (!v.chat || !/^\d{8,15}$/.test(v.chat)) return usageError('--chat must be the customer\'s phone digits (8 to 15), e.g. 79011112233', USAGE);
   let body: Uint8Array;
   let contentType: string;
   if (kind === 'wazzup-text') {
     const text = positionals.join(' ');
-    if (!text) {
-      console.error(`wa simulate wazzup-text: the message text is missing\n\n${USAGE}`);
-      return 2;
-    }
+    if (!text) return usageError('wa simulate wazzup-text: the message text is missing', USAGE);
     body = new TextEncoder().encode(JSON.stringify({ text }));
     contentType = 'application/json';
   } else {
     const file = positionals[0];
     const type = file ? TYPES[extname(file).toLowerCase()] : undefined;
-    if (!file || !type) {
-      console.error(`wa simulate wazzup-image: a .jpg, .png or .webp file is required\n\n${USAGE}`);
-      return 2;
-    }
+    if (!file || !type) return usageError('wa simulate wazzup-image: a .jpg, .png or .webp file is required', USAGE);
     body = new Uint8Array(await readFile(file));
     contentType = type;
   }

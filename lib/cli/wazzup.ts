@@ -2,9 +2,9 @@
 // `register --url <api url>` points the account's one webhook at this stack (PATCH /v3/webhooks with messages,
 // statuses and channel updates; Wazzup first POSTs `{ test: true }` and refuses an address that does not answer
 // 200). The API key comes from $WAZZUP_API_KEY, the API from $WAZZUP_BASE_URL (default api.wazzup24.com).
-import { parseArgs } from 'node:util';
 import { createWazzupClient, WazzupError } from '../../lambdas/adapters/wazzup-client.js';
 import { wazzupWebhookUrl } from '../local/wazzup-service.js';
+import { parseCommand, usageError, UsageError } from './args.js';
 
 const USAGE = `usage:
   wa wazzup channels                       channels of the account: id, transport, number, state
@@ -14,18 +14,16 @@ const USAGE = `usage:
 environment: WAZZUP_API_KEY (required), WAZZUP_BASE_URL (default https://api.wazzup24.com)`;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { url: { type: 'string' }, secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    { args, allowPositionals: true, strict: true, options: { url: { type: 'string' }, secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
   const sub = positionals[0];
-  if (v.help || !sub) {
+  if (!sub) {
     console.log(USAGE);
-    return v.help ? 0 : 2;
+    return 2;
   }
   const key = process.env.WAZZUP_API_KEY?.trim();
   if (!key) {
@@ -48,21 +46,18 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'register': {
         const secret = v.secret ?? process.env.WAZZUP_WEBHOOK_SECRET;
-        if (!v.url) throw new Usage('--url <api url> is required (the stack\'s ApiUrl output, or http://127.0.0.1:3000 locally)');
-        if (!secret) throw new Usage('the path secret is missing: --secret or $WAZZUP_WEBHOOK_SECRET (the WazzupWebhookSecretName secret in AWS)');
+        if (!v.url) throw new UsageError('--url <api url> is required (the stack\'s ApiUrl output, or http://127.0.0.1:3000 locally)');
+        if (!secret) throw new UsageError('the path secret is missing: --secret or $WAZZUP_WEBHOOK_SECRET (the WazzupWebhookSecretName secret in AWS)');
         const uri = wazzupWebhookUrl(v.url, secret);
         const result = await client.registerWebhook(uri);
         console.log(result.ok ? `registered ${uri.replace(encodeURIComponent(secret), '<secret>')} (messages, statuses, channel updates)` : `Wazzup24 answered ${JSON.stringify(result.raw)}`);
         return result.ok ? 0 : 1;
       }
       default:
-        throw new Usage(`unknown subcommand "${sub}"`);
+        throw new UsageError(`unknown subcommand "${sub}"`);
     }
   } catch (error) {
-    if (error instanceof Usage) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageError(error.message, USAGE);
     if (error instanceof WazzupError) {
       console.error(`${error.code}: ${error.error.message}\nhint: ${error.error.hint}`);
       return 1;
@@ -70,5 +65,3 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
 }
-
-class Usage extends Error {}

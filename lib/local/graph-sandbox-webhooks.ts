@@ -4,6 +4,7 @@
 // signature check runs over bytes that a re-serialised JSON would not reproduce.
 import { signMetaBody } from '../../lambdas/domain/signature.js';
 import { webhookError } from './graph-sandbox-errors.js';
+import { sleep } from './sandbox-server.js';
 
 export type StatusStep = 'sent' | 'delivered' | 'read' | 'played' | { failed: number | Record<string, unknown> };
 
@@ -104,17 +105,4 @@ export async function deliverWebhook(args: {
     }
     await sleep(args.retryDelayMs, args.signal);
   }
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -4,7 +4,6 @@
 // webhooks back after a send. Local mode (`npm start` without a real token) and the integration tests use it.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   MANAGEMENT_SCOPE,
   MESSAGING_SCOPE,
@@ -32,7 +31,8 @@ import {
   type GraphErrorSpec,
 } from './graph-sandbox-errors.js';
 import { checkSend } from './graph-sandbox-messages.js';
-import { deliverWebhook, metaJson, sleep, statusPayload, type StatusStep, type WebhookDelivery } from './graph-sandbox-webhooks.js';
+import { deliverWebhook, metaJson, statusPayload, type StatusStep, type WebhookDelivery } from './graph-sandbox-webhooks.js';
+import { closeSandbox, listenForUrl, sleep } from './sandbox-server.js';
 
 export type { StatusStep, WebhookDelivery } from './graph-sandbox-webhooks.js';
 export type { SandboxAccountModel, SandboxPhoneNumber, SandboxTemplate, SandboxToken, SandboxWaba } from './graph-sandbox-accounts.js';
@@ -537,12 +537,7 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
     res.end(Buffer.from(stored.bytes));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  baseUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  baseUrl = await listenForUrl(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   const sandbox: GraphSandbox = {
     url: baseUrl,
@@ -607,13 +602,7 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
       overrides = [];
       defaultFlow = DEFAULT_FLOW;
     },
-    async close() {
-      shutdown.abort();
-      await Promise.allSettled([...pending]);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () => closeSandbox(server, shutdown, pending),
   };
   return sandbox;
 }

@@ -6,7 +6,6 @@
 // Local mode (`npm start` without a Wazzup key) and the integration tests use it.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   WAZZUP_TEST_REQUEST,
   wazzupChannelsUpdate,
@@ -15,6 +14,7 @@ import {
   wazzupMessage,
   wazzupStatus,
 } from './wazzup-payloads.js';
+import { closeSandbox, listenForUrl, sleep } from './sandbox-server.js';
 
 export type WazzupChannelState =
   | 'active'
@@ -502,12 +502,7 @@ export async function startWazzupSandbox(opts: WazzupSandboxOptions = {}): Promi
     return `${baseUrl}/media/${id}${filename ? `/${encodeURIComponent(filename)}` : ''}`;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  baseUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  baseUrl = await listenForUrl(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   const sandbox: WazzupSandbox = {
     url: baseUrl,
@@ -590,13 +585,7 @@ export async function startWazzupSandbox(opts: WazzupSandboxOptions = {}): Promi
       crmIds.clear();
       window = { start: 0, count: 0 };
     },
-    async close() {
-      shutdown.abort();
-      await Promise.allSettled([...pending]);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () => closeSandbox(server, shutdown, pending),
   };
   return sandbox;
 }
@@ -624,17 +613,4 @@ function str(v: unknown): string | undefined {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

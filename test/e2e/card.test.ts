@@ -2,14 +2,12 @@
 // and S3, dynalite, the card worker and the sender polling), driven like a customer and an admin would:
 // `wa simulate image` uploads a card photo and posts the signed webhook; the card becomes a contact (GET
 // /contacts) and a reply in the conversation; the same webhook delivered again changes nothing.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as contactsCli } from '../../lib/cli/contacts.js';
 import { run as simulate } from '../../lib/cli/simulate.js';
+import { LocalProcess } from '../support/local-process.js';
 
 const secrets = {
   WHATSAPP_APP_SECRET: 'card-e2e-app-secret',
@@ -19,37 +17,8 @@ const secrets = {
 };
 const CUSTOMER = '996555123456';
 const CARD_MESSAGE = 'wamid.E2ECARD1';
-const dataDir = mkdtempSync(join(tmpdir(), 'wa-card-e2e-'));
-let port = 0;
-let child: ChildProcess | undefined;
-let output = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port: p } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return p;
-}
-
-const url = (path: string) => `http://127.0.0.1:${port}${path}`;
-const asAdmin = { authorization: `Bearer ${secrets.ADMIN_TOKEN}` };
-
-async function adminGet<T>(path: string): Promise<T> {
-  const res = await fetch(url(path), { headers: asAdmin });
-  expect(res.status, `${path}: ${output}`).toBe(200);
-  return (await res.json()) as T;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+let local: LocalProcess;
+const url = (path: string) => local.url(path);
 
 interface ContactList {
   items: { id: string; name?: string; phones: string[]; emails: string[]; sourceContactId?: string; sourceMessageId?: string }[];
@@ -58,9 +27,9 @@ interface MessageList {
   items: { id: string; direction: string; text?: string; context?: { messageId?: string } }[];
 }
 
-const cardContacts = async () => (await adminGet<ContactList>('/contacts?limit=200')).items.filter((c) => c.sourceMessageId === CARD_MESSAGE);
+const cardContacts = async () => (await local.adminGet<ContactList>('/contacts?limit=200')).items.filter((c) => c.sourceMessageId === CARD_MESSAGE);
 const replies = async () =>
-  (await adminGet<MessageList>(`/contacts/${CUSTOMER}/messages?limit=100`)).items.filter((m) => m.direction === 'out' && m.context?.messageId === CARD_MESSAGE);
+  (await local.adminGet<MessageList>(`/contacts/${CUSTOMER}/messages?limit=100`)).items.filter((m) => m.direction === 'out' && m.context?.messageId === CARD_MESSAGE);
 
 async function simulateCard(): Promise<number> {
   const quiet = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -72,55 +41,31 @@ async function simulateCard(): Promise<number> {
 }
 
 beforeAll(async () => {
-  port = await freePort();
   Object.assign(process.env, secrets);
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
-    env: { ...process.env, ...secrets, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN', GRAPH_SANDBOX_STATUS_DELAY_MS: '50' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  proc.stdout.on('data', (d) => (output += d));
-  proc.stderr.on('data', (d) => (output += d));
-  await new Promise<void>((ok, fail) => {
-    const timer = setInterval(() => {
-      if (output.includes('running locally at')) {
-        clearInterval(timer);
-        ok();
-      }
-    }, 50);
-    proc.once('exit', (code) => {
-      clearInterval(timer);
-      fail(new Error(`local runner exited with ${code}:\n${output}`));
-    });
-  });
+  local = await LocalProcess.open({ name: 'wa-card-e2e-', env: { ...secrets, GRAPH_SANDBOX_STATUS_DELAY_MS: '50' }, adminToken: secrets.ADMIN_TOKEN });
+  await local.start();
 }, 90_000);
 
 afterAll(async () => {
-  const proc = child;
-  if (proc && proc.exitCode === null) {
-    const exited = new Promise((ok) => proc.once('exit', ok));
-    proc.kill('SIGINT');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await local?.close();
   for (const k of Object.keys(secrets)) delete process.env[k];
 });
 
 describe('a business card in local mode', () => {
   it('the banner says where card media goes and that the card worker polls', () => {
-    expect(output).toContain('card photos');
-    expect(output).toMatch(/cardWorker polls card/);
+    expect(local.output).toContain('card photos');
+    expect(local.output).toMatch(/cardWorker polls card/);
   });
 
   it('a simulated photo becomes a contact and a reply in the customer\'s language', async () => {
     expect(await simulateCard()).toBe(0);
-    const [contact] = await waitFor(async () => {
+    const [contact] = await local.waitFor(async () => {
       const found = await cardContacts();
       return found.length ? found : undefined;
     }, 'the card contact');
     expect(contact).toMatchObject({ name: 'Priya Raman', sourceContactId: CUSTOMER, sourceMessageId: CARD_MESSAGE });
     expect(contact!.emails.length).toBeGreaterThan(0);
-    const [reply] = await waitFor(async () => {
+    const [reply] = await local.waitFor(async () => {
       const found = await replies();
       return found.length ? found : undefined;
     }, 'the reply');
@@ -138,7 +83,7 @@ describe('a business card in local mode', () => {
   }, 30_000);
 
   it('wa contacts export includes the card contact', async () => {
-    const out = join(dataDir, 'export.vcf');
+    const out = join(local.dataDir, 'export.vcf');
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       expect(await contactsCli(['export', '--format', 'vcf', '--api', url(''), '--out', out])).toBe(0);

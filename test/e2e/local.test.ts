@@ -1,13 +1,9 @@
 // `npm start` for real: the local runner in its own process on a free port with a temporary DATA_DIR,
 // driven over HTTP like Meta and an admin would, then restarted to show the data is kept.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as simulate } from '../../lib/cli/simulate.js';
 import { metaJson, signedRequest, statusDelivery, textDelivery } from '../../lib/local/meta-payloads.js';
+import { LocalProcess } from '../support/local-process.js';
 
 const secrets = {
   WHATSAPP_APP_SECRET: 'e2e-app-secret',
@@ -15,70 +11,28 @@ const secrets = {
   ADMIN_TOKEN: 'e2e-admin-token',
   WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
 };
-const dataDir = mkdtempSync(join(tmpdir(), 'wa-e2e-'));
-let port = 0;
-let child: ChildProcess | undefined;
-let output = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port: p } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return p;
-}
-
-async function start(): Promise<void> {
-  output = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
-    env: { ...process.env, ...secrets, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  proc.stdout.on('data', (d) => (output += d));
-  proc.stderr.on('data', (d) => (output += d));
-  await new Promise<void>((ok, fail) => {
-    const timer = setInterval(() => {
-      if (output.includes('running locally at')) {
-        clearInterval(timer);
-        ok();
-      }
-    }, 50);
-    proc.once('exit', (code) => {
-      clearInterval(timer);
-      fail(new Error(`local runner exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stop(): Promise<void> {
-  const proc = child;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((ok) => proc.once('exit', ok));
-  proc.kill('SIGINT');
-  await exited;
-  expect(proc.exitCode).toBe(0);
-}
-
-const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+let local: LocalProcess;
+const url = (path: string) => local.url(path);
 const asAdmin = { authorization: `Bearer ${secrets.ADMIN_TOKEN}` };
 
 beforeAll(async () => {
-  port = await freePort();
-  await start();
+  local = await LocalProcess.open({ name: 'wa-e2e-', env: secrets, adminToken: secrets.ADMIN_TOKEN });
+  await local.start();
 }, 60_000);
 afterAll(async () => {
-  await stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  const code = await local?.stop();
+  await local?.close();
+  // Ctrl-C is a clean exit (undefined: it had already stopped).
+  if (code !== undefined) expect(code).toBe(0);
 });
 
 describe('local runner over HTTP', () => {
   let messageId = '';
 
   it('prints the URLs and does not echo secrets the user set', () => {
-    expect(output).toContain(`${url('/webhooks/whatsapp')}`);
-    expect(output).toContain(url('/health'));
-    for (const value of [secrets.WHATSAPP_APP_SECRET, secrets.ADMIN_TOKEN, secrets.WHATSAPP_VERIFY_TOKEN]) expect(output).not.toContain(value);
+    expect(local.output).toContain(`${url('/webhooks/whatsapp')}`);
+    expect(local.output).toContain(url('/health'));
+    for (const value of [secrets.WHATSAPP_APP_SECRET, secrets.ADMIN_TOKEN, secrets.WHATSAPP_VERIFY_TOKEN]) expect(local.output).not.toContain(value);
   });
 
   it('answers health and the handshake', async () => {
@@ -139,8 +93,8 @@ describe('local runner over HTTP', () => {
   });
 
   it('keeps the data across a restart', async () => {
-    await stop();
-    await start();
+    expect(await local.stop()).toBe(0);
+    await local.start();
     const message = await fetch(url(`/messages/${encodeURIComponent(messageId)}`), { headers: asAdmin });
     expect(message.status).toBe(200);
     expect((await message.json()).text).toBe('Салам!');

@@ -1,14 +1,11 @@
 // `npm start` and `npx wa send` as separate processes, over HTTP only: the local runner with the Graph sandbox
 // (no WHATSAPP_ACCESS_TOKEN), a customer simulated through signed webhooks, the CLI sending, and the sandbox's
 // status webhooks moving the message to delivered and read.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedRequest, textDelivery } from '../../lib/local/meta-payloads.js';
+import { LocalProcess } from '../support/local-process.js';
 
 const run = promisify(execFile);
 const secrets = {
@@ -17,61 +14,26 @@ const secrets = {
   ADMIN_TOKEN: 'send-e2e-admin-token',
   WHATSAPP_PHONE_NUMBER_ID: '106540352242923',
 };
-const dataDir = mkdtempSync(join(tmpdir(), 'wa-send-e2e-'));
-let port = 0;
-let child: ChildProcess | undefined;
-let output = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port: p } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return p;
-}
+let local: LocalProcess;
+const url = (path: string) => local.url(path);
+const quietEnv = { ...secrets, POWERTOOLS_LOG_LEVEL: 'WARN', NODE_NO_WARNINGS: '1' };
+const noRealToken = ['WHATSAPP_ACCESS_TOKEN', 'GRAPH_BASE_URL'];
 
 /** The user's environment without a real token: local mode must pick the sandbox. */
 function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...secrets, POWERTOOLS_LOG_LEVEL: 'WARN', NODE_NO_WARNINGS: '1' };
-  delete env.WHATSAPP_ACCESS_TOKEN;
-  delete env.GRAPH_BASE_URL;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...quietEnv };
+  for (const name of noRealToken) delete env[name];
   return env;
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
-    env: { ...childEnv(), PORT: String(port), DATA_DIR: dataDir, GRAPH_SANDBOX_STATUS_DELAY_MS: '100' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  proc.stdout.on('data', (d) => (output += d));
-  proc.stderr.on('data', (d) => (output += d));
-  await new Promise<void>((ok, fail) => {
-    const timer = setInterval(() => {
-      if (output.includes('Ctrl-C stops')) {
-        clearInterval(timer);
-        ok();
-      }
-    }, 50);
-    proc.once('exit', (code) => {
-      clearInterval(timer);
-      fail(new Error(`local runner exited with ${code}:\n${output}`));
-    });
-  });
+  local = await LocalProcess.open({ name: 'wa-send-e2e-', env: { ...quietEnv, GRAPH_SANDBOX_STATUS_DELAY_MS: '100' }, without: noRealToken, adminToken: secrets.ADMIN_TOKEN });
+  await local.start();
 }, 90_000);
 
 afterAll(async () => {
-  const proc = child;
-  if (proc && proc.exitCode === null) {
-    const exited = new Promise((ok) => proc.once('exit', ok));
-    proc.kill('SIGINT');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await local?.close();
 });
-
-const url = (path: string) => `http://127.0.0.1:${port}${path}`;
 
 async function wa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -92,24 +54,13 @@ async function customerWrites(waId: string, text: string, when = new Date()): Pr
 }
 
 async function adminGet(path: string): Promise<Record<string, unknown>> {
-  const res = await fetch(url(path), { headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}` } });
-  return (await res.json()) as Record<string, unknown>;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return (await (await local.adminFetch(path)).json()) as Record<string, unknown>;
 }
 
 describe('wa send against npm start with the Graph sandbox', () => {
   it('says in the banner that the sandbox and the queues run', () => {
-    expect(output).toMatch(/graph\s+http:\/\/127\.0\.0\.1:\d+ \(Graph sandbox/);
-    expect(output).toMatch(/consumer\s+sender polls outbound/);
+    expect(local.output).toMatch(/graph\s+http:\/\/127\.0\.0\.1:\d+ \(Graph sandbox/);
+    expect(local.output).toMatch(/consumer\s+sender polls outbound/);
   });
 
   it('returns a wamid whose status moves to delivered, then read, in order', async () => {
@@ -119,10 +70,10 @@ describe('wa send against npm start with the Graph sandbox', () => {
     const { id, status } = JSON.parse(sent.stdout) as { id: string; status: string };
     expect(id).toMatch(/^wamid\./);
     expect(status).toBe('accepted');
-    const read = await waitFor(async () => {
+    const read = await local.waitFor(async () => {
       const m = await adminGet(`/messages/${encodeURIComponent(id)}`);
       return m['status'] === 'read' ? m : undefined;
-    });
+    }, 'the message read', 15_000);
     expect((read['statuses'] as { status: string }[]).map((s) => s.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
     expect(read).toMatchObject({ direction: 'out', type: 'text', text: 'Thanks for writing!', contactId: '996555000111' });
   }, 60_000);
@@ -160,10 +111,10 @@ describe('wa send against npm start with the Graph sandbox', () => {
     await customerWrites('14155550199', '/start');
     await customerWrites('79160000199', '/помощь');
     const replyOf = (contact: string) =>
-      waitFor(async () => {
+      local.waitFor(async () => {
         const list = await adminGet(`/contacts/${contact}/messages`);
         return (list['items'] as { direction: string; text?: string }[]).find((m) => m.direction === 'out');
-      });
+      }, `the reply to ${contact}`, 15_000);
     expect((await replyOf('14155550199')).text).toMatch(/^Hello, Customer!/);
     expect((await replyOf('79160000199')).text).toMatch(/^Что я умею:/);
   }, 60_000);

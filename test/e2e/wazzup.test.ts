@@ -3,15 +3,10 @@
 // runner registered the local webhook with it (PATCH /v3/webhooks after the `{ test: true }` probe), and it plays
 // the customer (`wa simulate wazzup-*`), posting deliveries with the path secret. Replies must come back through
 // the Wazzup sandbox, never through Graph.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as simulate } from '../../lib/cli/simulate.js';
 import { run as wazzupCli } from '../../lib/cli/wazzup.js';
-import { wazzupTextLimitSafe } from '../support/wazzup-e2e.js';
+import { LocalProcess } from '../support/local-process.js';
 
 const secrets = {
   ADMIN_TOKEN: 'wazzup-e2e-admin-token',
@@ -20,38 +15,15 @@ const secrets = {
 const CHANNEL = '3f4c2b9e-6d0a-4c1e-9b7a-5e2d8f1a0c34';
 const CHAT = '79011112233';
 const CONTACT = `wazzup24-whatsapp.${CHAT}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'wa-wazzup-e2e-'));
-let port = 0;
-let child: ChildProcess | undefined;
-let output = '';
+let local: LocalProcess;
 let sandboxUrl = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port: p } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return p;
-}
-
-const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+const url = (path: string) => local.url(path);
 const asAdmin = { authorization: `Bearer ${secrets.ADMIN_TOKEN}` };
+const adminGet = <T>(path: string) => local.adminGet<T>(path);
+const waitFor = <T>(probe: () => Promise<T>, what: string) => local.waitFor(probe, what, 40_000);
 
-async function adminGet<T>(path: string): Promise<T> {
-  const res = await fetch(url(path), { headers: asAdmin });
-  expect(res.status, `${path}: ${output}`).toBe(200);
-  return (await res.json()) as T;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutMs = 40_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** A text tagged with the run's time, so a repeated e2e run against kept data never matches an older send. */
+const stampedText = (text: string) => `${text} (${new Date().toISOString()})`;
 
 interface Sent { messageId: string; crmMessageId?: string; channelId: string; chatId: string; text?: string }
 const sent = async () => (await adminGet<{ sent: Sent[] }>('/local/wazzup/sent')).sent;
@@ -66,39 +38,20 @@ async function quietly(fn: () => Promise<number>): Promise<number> {
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...secrets, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN', GRAPH_SANDBOX_STATUS_DELAY_MS: '50', WAZZUP_SANDBOX_STATUS_DELAY_MS: '50', OCR_ENGINE: 'none' };
   // Without a real key local mode must use the sandbox, whatever the shell has.
-  delete env.WAZZUP_API_KEY;
-  delete env.WAZZUP_BASE_URL;
-  Object.assign(process.env, secrets);
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child = proc;
-  proc.stdout.on('data', (d) => (output += d));
-  proc.stderr.on('data', (d) => (output += d));
-  await new Promise<void>((ok, fail) => {
-    const timer = setInterval(() => {
-      if (output.includes('running locally at')) {
-        clearInterval(timer);
-        ok();
-      }
-    }, 50);
-    proc.once('exit', (code) => {
-      clearInterval(timer);
-      fail(new Error(`local runner exited with ${code}:\n${output}`));
-    });
+  local = await LocalProcess.open({
+    name: 'wa-wazzup-e2e-',
+    env: { ...secrets, GRAPH_SANDBOX_STATUS_DELAY_MS: '50', WAZZUP_SANDBOX_STATUS_DELAY_MS: '50', OCR_ENGINE: 'none' },
+    without: ['WAZZUP_API_KEY', 'WAZZUP_BASE_URL'],
+    adminToken: secrets.ADMIN_TOKEN,
   });
-  sandboxUrl = /wazzup24\s+(http:\/\/127\.0\.0\.1:\d+) \(Wazzup24 sandbox/.exec(output)?.[1] ?? '';
+  Object.assign(process.env, secrets);
+  await local.start();
+  sandboxUrl = /wazzup24\s+(http:\/\/127\.0\.0\.1:\d+) \(Wazzup24 sandbox/.exec(local.output)?.[1] ?? '';
 }, 90_000);
 
 afterAll(async () => {
-  const proc = child;
-  if (proc && proc.exitCode === null) {
-    const exited = new Promise((ok) => proc.once('exit', ok));
-    proc.kill('SIGINT');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await local?.close();
   for (const k of Object.keys(secrets)) delete process.env[k];
   delete process.env.WAZZUP_API_KEY;
   delete process.env.WAZZUP_BASE_URL;
@@ -106,7 +59,7 @@ afterAll(async () => {
 
 describe('Wazzup24 in local mode', () => {
   it('registered the local webhook, with its path secret, in the Wazzup sandbox', async () => {
-    expect(sandboxUrl, output).toMatch(/^http:/);
+    expect(sandboxUrl, local.output).toMatch(/^http:/);
     const res = await fetch(`${sandboxUrl}/v3/webhooks`, { headers: { authorization: 'Bearer local-wazzup-api-key' } });
     const body = (await res.json()) as { webhooksUri: string; subscriptions: Record<string, boolean> };
     expect(body.webhooksUri).toBe(url(`/webhooks/wazzup24/${secrets.WAZZUP_WEBHOOK_SECRET}`));
@@ -173,7 +126,7 @@ describe('Wazzup24 in local mode', () => {
       fetch(url('/messages'), {
         method: 'POST',
         headers: { ...asAdmin, 'content-type': 'application/json', 'idempotency-key': 'wz-e2e-1' },
-        body: JSON.stringify({ channel: 'wazzup24', to: `+${CHAT}`, text: wazzupTextLimitSafe('retried once') }),
+        body: JSON.stringify({ channel: 'wazzup24', to: `+${CHAT}`, text: stampedText('retried once') }),
       });
     const first = await send();
     expect(first.status).toBe(502);

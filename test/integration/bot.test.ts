@@ -10,6 +10,7 @@ import { graphService } from '../../lib/local/graph-service.js';
 import { signedRequest, textDelivery } from '../../lib/local/meta-payloads.js';
 import { queueServices } from '../../lib/local/queue-poller.js';
 import { startLocal, type LocalStack } from '../../lib/local/runner.js';
+import { waitFor } from '../support/wait-for.js';
 
 const secrets = {
   WHATSAPP_APP_SECRET: 'bot-app-secret',
@@ -28,16 +29,6 @@ afterAll(() => stack?.close());
 
 const sandbox = () => graph.sandbox!;
 
-async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-
 /** A customer writes `text`; returns the inbound wamid. */
 async function customerSays(text: string, from: { waId: string; name?: string; userId?: string }): Promise<string> {
   const built = textDelivery({ phoneNumberId: secrets.WHATSAPP_PHONE_NUMBER_ID, text, ...from });
@@ -49,7 +40,7 @@ async function customerSays(text: string, from: { waId: string; name?: string; u
 
 /** The bot's reply to the inbound message `id`, once the sandbox got it. */
 const replyTo = (id: string) =>
-  waitFor(() => sandbox().sent.find((s) => (s.body['context'] as { message_id?: string } | undefined)?.message_id === id));
+  waitFor(() => sandbox().sent.find((s) => (s.body['context'] as { message_id?: string } | undefined)?.message_id === id), `the reply to ${id}`, 10_000, 30);
 
 const bodyText = (s: { body: Record<string, unknown> }) => (s.body['text'] as { body: string }).body;
 
@@ -83,6 +74,9 @@ describe('bot commands through local mode', () => {
     await replyTo(id);
     await waitFor(() =>
       sandbox().requests.find((r) => (r.body as { status?: string; message_id?: string } | undefined)?.message_id === id && r.status === 200),
+      'the status webhook accepted',
+      10_000,
+      30,
     );
   });
 
@@ -123,7 +117,7 @@ describe('bot commands through local mode', () => {
     const message = await waitFor(async () => {
       const m = await adminGet(`/messages/${encodeURIComponent(reply.wamid)}`);
       return m['status'] === 'read' ? m : undefined;
-    });
+    }, 'the reply read', 10_000, 30);
     expect((message['statuses'] as { status: string }[]).map((s) => s.status)).toEqual(['accepted', 'sent', 'delivered', 'read']);
     expect(message).toMatchObject({ direction: 'out', type: 'text', contactId: '14155550103', text: startText('en', { name: 'Status Watcher' }) });
   });

@@ -23,6 +23,7 @@ import { localSqsClient, startQueuePoller, toSqsRecord, type QueuePoller } from 
 import { cardPipeline, queues } from '../../lib/resources.js';
 import { deliveryEvent } from '../support/api-events.js';
 import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { waitFor } from '../support/wait-for.js';
 
 const TOKEN = 'card-test-token';
 const BUCKET = 'card-test-media';
@@ -38,16 +39,6 @@ let webhook: (event: ReturnType<typeof deliveryEvent>) => Promise<{ statusCode?:
 let contacts: ReturnType<typeof createContactStore>;
 let worker: typeof import('../../lambdas/handlers/card-batch.js');
 let customerN = 0;
-
-async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function depth(name: string): number {
   const q = local.server.inspectQueue(name)!;
@@ -127,7 +118,7 @@ afterAll(async () => {
 describe('card worker, local mode end to end', () => {
   it('a photo with a QR code becomes a contact and a reply that lists what was read', async () => {
     const { waId, messageId } = await sendPhoto(card('en-bizcard-qr.png'), 'image/png');
-    const [reply] = await waitFor(() => repliesTo(waId), 'the reply');
+    const [reply] = await waitFor(() => repliesTo(waId), 'the reply', 30_000, 100);
     expect(reply).toMatch(/^I read the business card and created a contact:/);
     expect(reply).toContain('Name: Anna Lee');
     expect(reply).toContain('Company: Orbit Media Inc.');
@@ -151,7 +142,7 @@ describe('card worker, local mode end to end', () => {
 
   it('a photo without a QR code is read by tesseract', async () => {
     const { waId, messageId } = await sendPhoto(card('en-acme-classic.png'), 'image/png');
-    const [reply] = await waitFor(() => repliesTo(waId), 'the reply', 60_000);
+    const [reply] = await waitFor(() => repliesTo(waId), 'the reply', 60_000, 100);
     expect(reply).toContain('Name: John A. Smith');
     expect(reply).toContain('john.smith@acme.com');
     expect(await contacts.get(cardContactId(messageId))).toMatchObject({ name: 'John A. Smith', emails: ['john.smith@acme.com'] });
@@ -159,12 +150,12 @@ describe('card worker, local mode end to end', () => {
 
   it('a redelivered card webhook creates one contact and one reply', async () => {
     const first = await sendPhoto(card('kg-vcard-qr.png'), 'image/png');
-    await waitFor(() => textsTo(first.waId).length, 'the first reply');
+    await waitFor(() => textsTo(first.waId).length, 'the first reply', 30_000, 100);
     const batchesBefore = pollers[0]!.batches;
     // Meta delivers the same bytes again: stored once, the job enqueued again, the worker finds it replied.
     const again = await webhook(deliveryEvent(first.raw, TEST_APP_SECRET));
     expect(JSON.parse(again.body!)).toMatchObject({ messages: { stored: 0, duplicate: 1 }, jobs: 1 });
-    await waitFor(() => pollers[0]!.batches > batchesBefore && depth(local.queues.card.name) === 0, 'the redelivered job handled');
+    await waitFor(() => pollers[0]!.batches > batchesBefore && depth(local.queues.card.name) === 0, 'the redelivered job handled', 30_000, 100);
     await new Promise((r) => setTimeout(r, 500));
     expect(textsTo(first.waId)).toHaveLength(1);
     const fromCards = (await contacts.listNewest({ limit: 100 })).items.filter((c) => c.sourceMessageId === first.messageId);
@@ -174,9 +165,9 @@ describe('card worker, local mode end to end', () => {
 
   it('a second card with the same phone merges into the first contact', async () => {
     const first = await sendPhoto(card('en-mecard-qr.png'), 'image/png');
-    await waitFor(() => textsTo(first.waId).length, 'the first reply');
+    await waitFor(() => textsTo(first.waId).length, 'the first reply', 30_000, 100);
     const second = await sendPhoto(card('en-mecard-qr.png'), 'image/png');
-    const [reply] = await waitFor(() => repliesTo(second.waId), 'the second reply');
+    const [reply] = await waitFor(() => repliesTo(second.waId), 'the second reply', 30_000, 100);
     expect(reply).toMatch(/added it to an existing contact/);
     expect(await cardMessage(second.messageId)).toMatchObject({ cardStatus: 'merged', cardContactId: cardContactId(first.messageId) });
     expect(await contacts.get(cardContactId(second.messageId))).toBeUndefined();
@@ -188,9 +179,9 @@ describe('card worker, local mode end to end', () => {
     const dlq = local.queues.card.dlqName;
     const before = depth(dlq);
     const { waId, messageId } = await sendPhoto(card('en-bizcard-qr.png'), 'image/png');
-    const [reply] = await waitFor(() => repliesTo(waId), 'the failure reply');
+    const [reply] = await waitFor(() => repliesTo(waId), 'the failure reply', 30_000, 100);
     expect(reply).toMatch(/^Sorry, I couldn't read this business card/);
-    await waitFor(() => depth(dlq) > before, 'the job in the DLQ');
+    await waitFor(() => depth(dlq) > before, 'the job in the DLQ', 30_000, 100);
     const dead = local.server.inspectQueue(dlq)!.messages.ready.map((m) => JSON.parse(m.body) as { messageId: string });
     expect(dead.map((j) => j.messageId)).toContain(messageId);
     const item = await cardMessage(messageId);
@@ -202,7 +193,7 @@ describe('card worker, local mode end to end', () => {
   it('a PDF card locally (tesseract reads images only) gets the could-not-read reply at once', async () => {
     const pdf = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
     const { waId, messageId } = await sendPhoto(pdf, 'application/pdf', { kind: 'document' });
-    const [reply] = await waitFor(() => repliesTo(waId), 'the reply');
+    const [reply] = await waitFor(() => repliesTo(waId), 'the reply', 30_000, 100);
     expect(reply).toMatch(/^Sorry, I couldn't read this business card/);
     const item = await cardMessage(messageId);
     expect(item).toMatchObject({ cardStage: 'failed', cardStatus: 'unreadable', cardFailure: { final: true } });

@@ -12,18 +12,9 @@ import { localSqsClient, startQueuePoller, type QueuePoller } from '../../lib/lo
 import { queues } from '../../lib/resources.js';
 import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
 import { getMessageEvent } from '../support/api-events.js';
+import { waitFor } from '../support/wait-for.js';
 
 const TOKEN = 'sender-test-token';
-
-async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function getMessage(id: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await admin(getMessageEvent(id));
@@ -100,7 +91,7 @@ describe('outbound queue -> sender Lambda', () => {
   it('sends a reply job and stores it as an accepted outbound message with its wamid', async () => {
     const c = await customer();
     await enqueue({ ...reply(c.id, 'Hello from the queue'), replyTo: 'wamid.INBOUND1' });
-    await waitFor(() => sendsTo(c.waId).length === 1);
+    await waitFor(() => sendsTo(c.waId).length === 1, 'one send');
     const sent = sendsTo(c.waId)[0]!;
     expect(sent.body).toEqual({
       messaging_product: 'whatsapp',
@@ -114,7 +105,7 @@ describe('outbound queue -> sender Lambda', () => {
     const stored = await waitFor(async () => {
       const m = await getMessage(sent.wamid);
       return m.status === 200 ? m.body : undefined;
-    });
+    }, 'the stored message');
     expect(stored).toMatchObject({
       id: sent.wamid,
       direction: 'out',
@@ -134,7 +125,7 @@ describe('outbound queue -> sender Lambda', () => {
     const c = await customer();
     sandbox.failNext(code, { times, match: (r) => r.method === 'POST' && r.path.endsWith('/messages') });
     await enqueue(reply(c.id, `after ${code}`));
-    await waitFor(() => sendsTo(c.waId).length === 1, 20_000);
+    await waitFor(() => sendsTo(c.waId).length === 1, 'one send', 20_000);
     // The failures plus the success, and exactly one message out.
     expect(messageCalls(c.waId).map((r) => r.status)).toEqual([...Array(times).fill(expect.any(Number)), 200]);
     expect(messageCalls(c.waId).slice(0, times).every((r) => r.status >= 400)).toBe(true);
@@ -148,7 +139,7 @@ describe('outbound queue -> sender Lambda', () => {
     sandbox.failNext(131000, { times: 100, match: (r) => r.method === 'POST' && r.path.endsWith('/messages') });
     const job = reply(c.id, 'doomed', `test:doomed:${c.id}`);
     await enqueue(job);
-    await waitFor(() => dlqDepth() === before + 1, 30_000);
+    await waitFor(() => dlqDepth() === before + 1, 'the job in the DLQ', 30_000);
     sandbox.reset();
     expect(sendsTo(c.waId)).toHaveLength(0);
     const failed = await getMessage(`unsent.job:${job.idempotencyKey}`);
@@ -167,7 +158,7 @@ describe('outbound queue -> sender Lambda', () => {
     const failed = await waitFor(async () => {
       const m = await getMessage(`unsent.job:${job.idempotencyKey}`);
       return m.status === 200 ? m.body : undefined;
-    });
+    }, 'the stored message');
     expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 131026 }] });
     await new Promise((r) => setTimeout(r, 1500));
     expect(messageCalls(c.waId)).toHaveLength(1);
@@ -178,7 +169,7 @@ describe('outbound queue -> sender Lambda', () => {
     const c = await customer();
     const job = reply(c.id, 'only once', `test:once:${c.id}`);
     await enqueue(job);
-    await waitFor(() => sendsTo(c.waId).length === 1);
+    await waitFor(() => sendsTo(c.waId).length === 1, 'one send');
     await enqueue(job);
     await new Promise((r) => setTimeout(r, 2500));
     expect(sendsTo(c.waId)).toHaveLength(1);
@@ -191,7 +182,7 @@ describe('outbound queue -> sender Lambda', () => {
     const failed = await waitFor(async () => {
       const m = await getMessage(`unsent.job:${job.idempotencyKey}`);
       return m.status === 200 ? m.body : undefined;
-    });
+    }, 'the stored message');
     expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 'window_closed' }] });
     expect(messageCalls(c.waId)).toHaveLength(0);
   });
@@ -199,6 +190,6 @@ describe('outbound queue -> sender Lambda', () => {
   it('parks an unusable job in the DLQ instead of dropping it', async () => {
     const before = dlqDepth();
     await enqueue('{"kind":"reply","contactId":"nobody"}');
-    await waitFor(() => dlqDepth() === before + 1, 30_000);
+    await waitFor(() => dlqDepth() === before + 1, 'the job in the DLQ', 30_000);
   }, 40_000);
 });

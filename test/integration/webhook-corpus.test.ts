@@ -8,7 +8,8 @@ import type { ContactView, InboundMessage, MessageView, StatusUpdate } from '../
 import { eventKey } from '../../lambdas/adapters/delivery-archive.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';
 import { deliveryEvent, getContactEvent, getMessageEvent, listMessagesEvent } from '../support/api-events.js';
-import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { startWebhookAndAdmin } from '../support/webhook-admin.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 
 let db: TestDynamo;
@@ -16,9 +17,7 @@ let webhook: HttpHandler;
 let admin: HttpHandler;
 
 beforeAll(async () => {
-  db = await startTestDynamo();
-  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
-  admin = (await import('../../lambdas/handlers/admin-api.js')).handler;
+  ({ db, webhook, admin } = await startWebhookAndAdmin());
 });
 afterAll(() => db?.close());
 

@@ -5,16 +5,15 @@ import type { MessageView } from '../../lambdas/domain/model.js';
 import { metaJson, statusDelivery, textDelivery } from '../../lib/local/meta-payloads.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { deliveryEvent, getMessageEvent } from '../support/api-events.js';
-import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { startWebhookAndAdmin } from '../support/webhook-admin.js';
 
 let db: TestDynamo;
 let webhook: HttpHandler;
 let admin: HttpHandler;
 
 beforeAll(async () => {
-  db = await startTestDynamo();
-  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
-  admin = (await import('../../lambdas/handlers/admin-api.js')).handler;
+  ({ db, webhook, admin } = await startWebhookAndAdmin());
 });
 afterAll(() => db?.close());
 beforeEach(() => db.reset());
