@@ -3,10 +3,9 @@
 //   201 { id, status: "accepted" } | 400 { error, field } | 409 window closed { error, code, hint }
 //   | 422 Idempotency-Key reused for another body | 502 { error, code, subcode?, details?, retryable, hint }
 import type { CountryCode } from 'libphonenumber-js/min';
-import { parseOutboundMessage } from '../domain/outbound-message.js';
-import type { Channel } from '../domain/model.js';
+import { planAdminSend, type AdminSendDefaults } from '../domain/admin-send.js';
 import type { ContactStore } from '../domain/ports.js';
-import { createSender, graphChannel, recipientOf, type Sender, type SendOutcome } from '../domain/sender.js';
+import { createSender, graphChannel, type Sender, type SendOutcome } from '../domain/sender.js';
 import { getAccessToken } from '../adapters/access-token.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
@@ -21,29 +20,14 @@ import { header, json, rawBody, type HttpEvent, type HttpResult } from './http.j
 
 export interface SendApiDeps {
   sender: Sender;
-  /** The business number to send from when the body names none (PHONE_NUMBER_ID / WHATSAPP_PHONE_NUMBER_ID). */
-  phoneNumberId?: string;
-  /** The Wazzup24 channel to send from when the body names none (WAZZUP_CHANNEL_ID). */
-  wazzupChannelId?: string;
   /** Looks up `contactId` of a body: its channel decides where the message goes. */
   contacts?: Pick<ContactStore, 'get'>;
-  /** Country for national-format numbers in `to` (DEFAULT_COUNTRY, e.g. RU); unset = international only. */
-  defaultCountry?: CountryCode;
+  defaults: AdminSendDefaults;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Printable ASCII without spaces, as Stripe-style keys are (UUIDs, ULIDs, request ids). */
 const KEY = /^[\x21-\x7e]{1,200}$/;
-/** Fields of the body that are about routing, not the message. */
-const ROUTING_FIELDS = ['channel', 'phoneNumberId', 'contactId'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const invalid = (field: string, message: string): HttpResult =>
-  json(400, { error: field ? `${field}: ${message}` : message, field });
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   async function send(event: HttpEvent): Promise<HttpResult> {
@@ -51,48 +35,16 @@ export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => P
     try {
       body = JSON.parse(rawBody(event).toString('utf8'));
     } catch {
-      return invalid('', 'the body must be JSON');
+      return json(400, { error: 'the body must be JSON', field: '' });
     }
-    if (!isRecord(body)) return invalid('', 'the body must be a JSON object');
-    const given = body['channel'];
-    if (given !== undefined && given !== 'meta' && given !== 'wazzup24') {
-      return invalid('channel', 'must be "meta" (the Meta Cloud API) or "wazzup24"');
-    }
-    // `contactId`: send to a known contact through the channel it wrote from (unless `channel` says otherwise).
-    const contactId = body['contactId'];
-    let contact;
-    if (contactId !== undefined) {
-      if (typeof contactId !== 'string' || contactId === '') return invalid('contactId', 'must be a non-empty string');
-      contact = await deps.contacts?.get(contactId);
-      if (!contact) return json(404, { error: `contact ${contactId} does not exist`, field: 'contactId' });
-    }
-    const channel: Channel = given ?? contact?.channel ?? 'meta';
-    const from = body['phoneNumberId'] ?? (channel === 'wazzup24' ? deps.wazzupChannelId : deps.phoneNumberId);
-    if (channel === 'wazzup24') {
-      if (from === undefined) return invalid('phoneNumberId', 'is required: no default Wazzup24 channel is configured (context wazzupChannelId, WAZZUP_CHANNEL_ID)');
-      if (typeof from !== 'string' || !UUID.test(from)) return invalid('phoneNumberId', 'must be the Wazzup24 channel id (a UUID, see npx wa wazzup channels)');
-    } else {
-      if (from === undefined) return invalid('phoneNumberId', 'is required: no default business number is configured (PHONE_NUMBER_ID)');
-      if (typeof from !== 'string' || !/^\d{5,20}$/.test(from)) return invalid('phoneNumberId', "must be Meta's numeric phone number id");
-    }
-    const message = Object.fromEntries(Object.entries(body).filter(([k]) => !(ROUTING_FIELDS as readonly string[]).includes(k)));
-    if (contact && message['to'] === undefined) {
-      const to = recipientOf(contact);
-      if (!to) return invalid('to', `contact ${contact.id} has neither a phone nor a BSUID to send to`);
-      message['to'] = to;
-    }
-    const parsed = parseOutboundMessage(message, deps.defaultCountry ? { defaultCountry: deps.defaultCountry } : {});
-    if (!parsed.ok) return invalid(parsed.error.field, parsed.error.message);
-
     const key = header(event, IDEMPOTENCY_HEADER);
     if (key !== undefined && !KEY.test(key)) {
       return json(400, { error: 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces', field: 'Idempotency-Key' });
     }
+    const plan = await planAdminSend(body, { ...(deps.contacts ? { contacts: deps.contacts } : {}), defaults: deps.defaults });
+    if (!plan.ok) return json(plan.status, { error: plan.error, field: plan.field });
     const { outcome, replayed } = await deps.sender.send({
-      message: parsed.message,
-      phoneNumberId: from,
-      channel,
-      ...(contact ? { contactId: contact.id } : {}),
+      ...plan.request,
       ...(key !== undefined ? { idempotencyKey: `api:${key}` } : {}),
     });
     const result = answer(outcome);
@@ -159,9 +111,11 @@ export function defaultSendApiDeps(): SendApiDeps {
   return {
     sender,
     contacts,
-    ...(phoneNumberId ? { phoneNumberId } : {}),
-    ...(wazzupChannelId ? { wazzupChannelId } : {}),
-    ...(country && /^[A-Z]{2}$/.test(country) ? { defaultCountry: country as CountryCode } : {}),
+    defaults: {
+      ...(phoneNumberId ? { phoneNumberId } : {}),
+      ...(wazzupChannelId ? { wazzupChannelId } : {}),
+      ...(country && /^[A-Z]{2}$/.test(country) ? { defaultCountry: country as CountryCode } : {}),
+    },
   };
 }
 

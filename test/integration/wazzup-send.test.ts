@@ -34,7 +34,7 @@ beforeAll(async () => {
     messages,
     idempotency: createIdempotencyStore(db.doc, db.tableNames.messages),
   });
-  send = createSendApiHandler({ sender, contacts, wazzupChannelId: DEFAULT_WAZZUP_CHANNEL_ID });
+  send = createSendApiHandler({ sender, contacts, defaults: { wazzupChannelId: DEFAULT_WAZZUP_CHANNEL_ID } });
 });
 afterAll(async () => {
   await box?.close();
