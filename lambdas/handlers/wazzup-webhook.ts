@@ -3,7 +3,7 @@
 // a crmKey is configured, the Authorization header must carry it too; both are compared in constant time and a
 // miss is answered 401 with nothing stored. The body goes through the same ingest as Meta's deliveries.
 // Thin: decode the event, call the domain, encode the answer.
-import { timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '../domain/secret-compare.js';
 import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
 import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelState } from '../domain/wazzup-webhook.js';
@@ -43,7 +43,7 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
       return fail(500, 'the Wazzup24 webhook secret is not configured');
     }
     if (!given) return fail(401, 'the webhook secret is missing: register the URL /webhooks/wazzup24/<secret> (npx wa wazzup register)');
-    if (!equalStrings(given, expected)) {
+    if (!secretsEqual(given, expected)) {
       logger.warn('Wazzup24 delivery with a wrong path secret');
       return fail(401, 'the webhook secret in the URL is wrong: register the URL again with npx wa wazzup register');
     }
@@ -52,7 +52,7 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
       redactSecretValues(crmKey);
       const auth = header(event, 'authorization') ?? '';
       const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
-      if (!m?.[1] || !equalStrings(m[1].trim(), crmKey)) {
+      if (!m?.[1] || !secretsEqual(m[1].trim(), crmKey)) {
         logger.warn('Wazzup24 delivery without the configured crmKey');
         return fail(401, 'Authorization must be "Bearer <crmKey>" (a crmKey is configured for Wazzup24 webhooks)');
       }
@@ -121,12 +121,6 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
       return fail(500, 'the delivery could not be stored; Wazzup24 will retry it');
     }
   };
-}
-
-function equalStrings(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function defaultWazzupWebhookDeps(): WazzupWebhookDeps {

@@ -1,6 +1,6 @@
 // Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST).
 // Thin by design: decode the event, call the domain, encode the answer.
-import { timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '../domain/secret-compare.js';
 import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
 import { parseMetaDelivery, UnparseableDelivery } from '../domain/meta-webhook.js';
@@ -46,7 +46,7 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
     const expected = await deps.secrets.get('verifyToken');
     if (!expected) return fail(500, 'the verify token is not configured');
     redactSecretValues(expected);
-    if (!equalStrings(token, expected)) {
+    if (!secretsEqual(token, expected)) {
       logger.warn('webhook handshake with a wrong verify token');
       return fail(403, 'hub.verify_token does not match the configured verify token');
     }
@@ -117,12 +117,6 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
       return fail(500, 'the delivery could not be stored; Meta will retry it');
     }
   };
-}
-
-function equalStrings(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function defaultWebhookDeps(): WebhookDeps {

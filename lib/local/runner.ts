@@ -1,6 +1,6 @@
 // Local mode: the routes of resources.ts on one HTTP port, served by the same handlers as in AWS, with
 // dynalite as DynamoDB. Later pieces (queue pollers, sandboxes) plug in as LocalServices.
-import { timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '../../lambdas/domain/secret-compare.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -196,9 +196,7 @@ function adminAuthProblem(authorization: string | undefined, token: string): str
   if (!authorization) return 'admin routes need the header "Authorization: Bearer <ADMIN_TOKEN>"';
   const m = /^Bearer\s+(.+)$/i.exec(authorization.trim());
   if (!m?.[1]) return 'Authorization must be "Bearer <ADMIN_TOKEN>"';
-  const given = Buffer.from(m[1]);
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'the bearer token does not match ADMIN_TOKEN';
+  if (!secretsEqual(m[1], token)) return 'the bearer token does not match ADMIN_TOKEN';
   return undefined;
 }
 
