@@ -1,14 +1,20 @@
 // Messages table: one item per provider message id (`msg#<id>`/`message`), listed per contact through the
 // byContact index (`contactId`, `convSk = <timestamp>#<id>`).
+//
+// An alias item (`msg#<id>` with `aliasOf`, no contactId so it is never listed) makes a second id name the same
+// record: a Wazzup24 send refused as a repeat is stored as `wazzup-crm.<crmMessageId>`, and the echo of the
+// original send (Wazzup's messageId) is matched to it (domain/wazzup-echo-match.ts) whichever comes first;
+// reads, statuses and re-records through either id then land on the one record.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundMessage, StatusUpdate } from '../domain/model.js';
-import { InvalidCursor, type MessageRecord, type MessageStore } from '../domain/ports.js';
+import { InvalidCursor, type MessageRecord, type MessageStore, type PutOutcome } from '../domain/ports.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import type { OutboundRecord, OutboundStore } from '../domain/sender.js';
 import { addStatus, currentStatus, type StatusEntry } from '../domain/status-order.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
 import { boundedJson } from './item-size.js';
+import { echoMatchRange, isSameOutbound, isWazzupCrmRecordId, type OutboundContent } from '../domain/wazzup-echo-match.js';
 
 export const MESSAGE_SK = 'message';
 export const BY_CONTACT_INDEX = 'byContact';
@@ -39,8 +45,104 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
     return out.Item;
   }
 
+  /** The record an id names, through an alias when it is one. */
+  async function resolve(id: string): Promise<{ id: string; item: Record<string, unknown> | undefined }> {
+    const item = await getItem(id);
+    if (item && typeof item.aliasOf === 'string') return { id: item.aliasOf, item: await getItem(item.aliasOf) };
+    return { id, item };
+  }
+
+  /** A contact's messages within the echo match window around `timestamp`. */
+  async function around(contactId: string, timestamp: string): Promise<Record<string, unknown>[]> {
+    const { from, to } = echoMatchRange(timestamp);
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: BY_CONTACT_INDEX,
+          KeyConditionExpression: 'contactId = :c AND convSk BETWEEN :from AND :to',
+          // `~` sorts after `#`: every `<to>#<id>` is inside.
+          ExpressionAttributeValues: { ':c': contactId, ':from': from, ':to': `${to}~` },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Points `msg#<id>` at `target`; false when `msg#<id>` already exists. */
+  async function putAlias(id: string, target: string, extra: Record<string, unknown> = {}): Promise<boolean> {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...messageKey(id), id, aliasOf: target, ...extra },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Sets `attr = value` on `id` unless it is already set (two echoes or two repeats cannot claim one record). */
+  async function claim(id: string, attr: string, value: string): Promise<boolean> {
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: messageKey(id),
+          UpdateExpression: 'SET #a = :v',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#a)',
+          ExpressionAttributeNames: { '#a': attr },
+          ExpressionAttributeValues: { ':v': value },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The unclaimed item among `items` closest in time to `of` that `matches`. */
+  function closest(items: Record<string, unknown>[], of: OutboundContent, matches: (i: Record<string, unknown>) => boolean) {
+    const at = Date.parse(of.timestamp);
+    return items
+      .filter((i) => typeof i.id === 'string' && i.direction === 'out' && i.channel === 'wazzup24' && matches(i) && isSameOutbound(contentOf(i), of))
+      .sort((a, b) => Math.abs(Date.parse(String(a.timestamp)) - at) - Math.abs(Date.parse(String(b.timestamp)) - at))[0];
+  }
+
+  /** An echo whose send was recorded as a repeat (`wazzup-crm.*`): alias the echo's id to that record. */
+  async function mergeEchoIntoRepeat(message: InboundMessage, contactId: string, receivedAt: string): Promise<PutOutcome | undefined> {
+    const of: OutboundContent = { phoneNumberId: message.phoneNumberId, text: message.text, media: message.media, timestamp: message.timestamp };
+    const target = closest(await around(contactId, message.timestamp), of, (i) => isWazzupCrmRecordId(String(i.id)) && i.providerMessageId === undefined);
+    if (!target || !(await claim(String(target.id), 'providerMessageId', message.id))) return undefined;
+    return (await putAlias(message.id, String(target.id), { channel: message.channel, echo: true, receivedAt, ...boundedJson(message.raw) })) ? 'stored' : 'duplicate';
+  }
+
+  /** A repeat (`wazzup-crm.*`) whose echo is stored already: alias the repeat's id to the echo's record. */
+  async function mergeRepeatIntoEcho(r: OutboundRecord): Promise<string | undefined> {
+    const of: OutboundContent = { phoneNumberId: r.phoneNumberId, text: r.text, media: r.media, timestamp: r.timestamp };
+    const target = closest(await around(r.contactId, r.timestamp), of, (i) => i.echo === true && !isWazzupCrmRecordId(String(i.id)) && i.claimedBy === undefined);
+    if (!target || !(await claim(String(target.id), 'claimedBy', r.id))) return undefined;
+    if (await putAlias(r.id, String(target.id))) return String(target.id);
+    // Another writer created `msg#<r.id>` meanwhile: follow whatever it is.
+    return (await resolve(r.id)).id;
+  }
+
   return {
     async putInbound(message: InboundMessage, contactId, receivedAt) {
+      if (message.channel === 'wazzup24' && message.echo === true && contactId && !(await getItem(message.id))) {
+        const merged = await mergeEchoIntoRepeat(message, contactId, receivedAt);
+        if (merged) return merged;
+      }
       const item = {
         ...messageKey(message.id),
         id: message.id,
@@ -86,7 +188,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
       };
       for (let attempt = 0; attempt < MAX_STATUS_ATTEMPTS; attempt++) {
         if (attempt) await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
-        const item = await getItem(update.messageId);
+        const { id, item } = await resolve(update.messageId);
         try {
           if (!item) {
             // A status for a message we never stored (sent from elsewhere, or the send record is not written
@@ -95,8 +197,8 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
               new PutCommand({
                 TableName: tableName,
                 Item: {
-                  ...messageKey(update.messageId),
-                  id: update.messageId,
+                  ...messageKey(id),
+                  id,
                   channel: update.channel,
                   direction: 'out',
                   type: 'unknown',
@@ -106,7 +208,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
                   timestamp: update.timestamp,
                   // Known only from statuses: the earliest one stands in for the send time (see below).
                   timestampFromStatuses: true,
-                  convSk: `${update.timestamp}#${update.messageId}`,
+                  convSk: `${update.timestamp}#${id}`,
                   status: currentStatus([entry]),
                   statuses: [entry],
                   version: 1,
@@ -134,7 +236,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
             if (earliest !== item.timestamp) {
               sets.push('#timestamp = :timestamp', '#convSk = :convSk');
               values[':timestamp'] = earliest;
-              values[':convSk'] = `${earliest}#${update.messageId}`;
+              values[':convSk'] = `${earliest}#${id}`;
             }
           }
           if (contactId && !item.contactId) {
@@ -144,7 +246,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
           await db.send(
             new UpdateCommand({
               TableName: tableName,
-              Key: messageKey(update.messageId),
+              Key: messageKey(id),
               UpdateExpression: `SET ${sets.join(', ')}`,
               ConditionExpression: version ? '#version = :version' : 'attribute_not_exists(#version) OR #version = :version',
               ExpressionAttributeNames: {
@@ -166,7 +268,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
     },
 
     async get(id) {
-      const item = await getItem(id);
+      const { item } = await resolve(id);
       return item ? toRecord(item) : undefined;
     },
 
@@ -190,15 +292,25 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
         errors: r.errors,
         idempotencyKey: r.idempotencyKey,
       };
+      let id = (await resolve(r.id)).id;
+      if (id === r.id && r.channel === 'wazzup24' && isWazzupCrmRecordId(r.id) && !(await getItem(r.id))) {
+        id = (await mergeRepeatIntoEcho(r)) ?? r.id;
+      }
+      if (id !== r.id) {
+        // Merged onto the echo's record: it keeps its own id and place in the conversation.
+        delete fields.id;
+        delete fields.timestamp;
+        delete fields.convSk;
+      }
       for (let attempt = 0; attempt < MAX_STATUS_ATTEMPTS; attempt++) {
         if (attempt) await new Promise((res) => setTimeout(res, Math.random() * 10 * 2 ** attempt));
-        const item = await getItem(r.id);
+        const item = await getItem(id);
         try {
           if (!item) {
             await db.send(
               new PutCommand({
                 TableName: tableName,
-                Item: { ...messageKey(r.id), ...fields, status: currentStatus([entry]), statuses: [entry], version: 1 },
+                Item: { ...messageKey(id), ...fields, id, status: currentStatus([entry]), statuses: [entry], version: 1 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               }),
             );
@@ -225,7 +337,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
           await db.send(
             new UpdateCommand({
               TableName: tableName,
-              Key: messageKey(r.id),
+              Key: messageKey(id),
               UpdateExpression: `SET ${sets.join(', ')} REMOVE #fromStatuses`,
               ConditionExpression: version ? '#version = :version' : 'attribute_not_exists(#version) OR #version = :version',
               ExpressionAttributeNames: names,
@@ -315,4 +427,14 @@ function toRecord(item: Record<string, unknown>): MessageRecord {
   if (item.context) record.context = item.context as MessageRecord['context'];
   if (Array.isArray(item.errors)) record.errors = item.errors as MessageRecord['errors'];
   return record;
+}
+
+function contentOf(item: Record<string, unknown>): OutboundContent {
+  const media = item.media as { url?: unknown } | undefined;
+  return {
+    phoneNumberId: typeof item.phoneNumberId === 'string' ? item.phoneNumberId : undefined,
+    text: typeof item.text === 'string' ? item.text : undefined,
+    media: media && typeof media.url === 'string' ? { url: media.url } : undefined,
+    timestamp: String(item.timestamp),
+  };
 }

@@ -4,8 +4,9 @@
 // Graph's; `24_HOURS_EXCEEDED` is the 24-hour window, as for Meta.
 import type { ContactRecord } from '../domain/ports.js';
 import { ChannelWindowClosed, type ChannelError, type ChannelSender } from '../domain/sender.js';
+import { wazzupCrmRecordId } from '../domain/wazzup-echo-match.js';
 import { toWazzupSendBodies, WazzupOutboundError, type WazzupTarget } from '../domain/wazzup-outbound.js';
-import { createSecretReader, type SecretReader } from './secrets.js';
+import { createSecretReader, SecretUnavailable, type SecretReader } from './secrets.js';
 import { optionalEnv } from './env.js';
 import { createWazzupClient, WazzupError, type WazzupClient } from './wazzup-client.js';
 
@@ -52,8 +53,9 @@ export function wazzupChannel(client: Pick<WazzupClient, 'sendMessage'>): Channe
           throw error;
         }
         // `repeatedCrmMessageId`: it went out on an earlier attempt whose answer was lost. Wazzup does not say
-        // its id then, so the record gets one derived from the crmMessageId (the echo webhook brings Wazzup's).
-        first ??= result.messageId ?? `wazzup-crm.${body.crmMessageId}`;
+        // its id then, so the record gets one derived from the crmMessageId; the message store matches it with
+        // the echo webhook (which brings Wazzup's id) so both ids name one record (domain/wazzup-echo-match.ts).
+        first ??= result.messageId ?? wazzupCrmRecordId(body.crmMessageId);
       }
       if (!first) throw refused('INVALID_MESSAGE_DATA', 'nothing to send');
       return { messageId: first };
@@ -82,9 +84,14 @@ export function wazzupClientFromEnv(secrets: Pick<SecretReader, 'get' | 'forget'
     ...(baseUrl ? { baseUrl } : {}),
     async getApiKey(opts) {
       if (opts?.refresh) secrets.forget('wazzupApiKey');
-      const key = (await secrets.get('wazzupApiKey')).trim();
-      if (!key) throw new Error('the Wazzup24 API key is not configured (secret wazzupApiKey; WAZZUP_API_KEY locally)');
-      return key;
+      // Unset (no ARN, no WAZZUP_API_KEY) reads as empty: the client turns that into API_KEY_MISSING with the fix.
+      // Any other failure (Secrets Manager unreachable) stays an error worth retrying.
+      try {
+        return (await secrets.get('wazzupApiKey')).trim();
+      } catch (error) {
+        if (error instanceof SecretUnavailable) return '';
+        throw error;
+      }
     },
   });
 }

@@ -6,6 +6,7 @@
 import {
   WAZZUP_HTTP_ERROR,
   mapWazzupError,
+  wazzupApiKeyMissing,
   wazzupRetryDelayMs,
   wazzupTransportError,
   type MappedWazzupError,
@@ -21,7 +22,10 @@ import { describeFetchFailure, redactSecrets } from './http-failure.js';
 export interface WazzupClientConfig {
   /** Default https://api.wazzup24.com; the Wazzup sandbox's URL in local mode and tests. */
   baseUrl?: string;
-  /** The API key; `{ refresh: true }` after a 401 means "re-read it, the cached one is stale". */
+  /**
+   * The API key; `{ refresh: true }` after a 401 means "re-read it, the cached one is stale". An empty key
+   * fails the call with API_KEY_MISSING before any request is made.
+   */
   getApiKey: (opts?: { refresh?: boolean }) => Promise<string>;
   fetch?: typeof fetch;
   /** Per call. Default 10 s. */
@@ -170,8 +174,10 @@ export class WazzupClient {
     let refreshed = false;
     let refreshNow = false;
     for (let attempt = 0; ; attempt++) {
-      const key = await this.config.getApiKey(refreshNow ? { refresh: true } : undefined);
+      const key = (await this.config.getApiKey(refreshNow ? { refresh: true } : undefined)).trim();
       refreshNow = false;
+      // An empty key is a configuration gap, not a Wazzup answer: a mapped, non-retryable error with the fix.
+      if (!key) throw new WazzupError(wazzupApiKeyMissing(), { method, url });
       const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${key}` };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       let error: MappedWazzupError;

@@ -62,12 +62,18 @@ export async function planAdminSend(
     if (typeof from !== 'string' || !/^\d{5,20}$/.test(from)) return invalid('phoneNumberId', "must be Meta's numeric phone number id");
   }
   const message = Object.fromEntries(Object.entries(body).filter(([k]) => !ROUTING_FIELDS.includes(k)));
+  // A Wazzup24 contact's own chat key (telegram.123456789) is a valid address for it: Telegram has no phone.
+  let wazzupChat = false;
   if (contact && message['to'] === undefined) {
     const to = recipientOf(contact);
     if (!to) return invalid('to', `contact ${contact.id} has neither a phone nor a BSUID to send to`);
     message['to'] = to;
+    wazzupChat = contact.channel === 'wazzup24' && channel === 'wazzup24';
   }
-  const parsed = parseOutboundMessage(message, deps.defaults.defaultCountry ? { defaultCountry: deps.defaults.defaultCountry } : {});
+  const parsed = parseOutboundMessage(message, {
+    ...(deps.defaults.defaultCountry ? { defaultCountry: deps.defaults.defaultCountry } : {}),
+    ...(wazzupChat ? { wazzupChat } : {}),
+  });
   if (!parsed.ok) return invalid(parsed.error.field, parsed.error.message);
   return {
     ok: true,

@@ -109,10 +109,10 @@ export function decodeJob(body: string): OutboundJob {
 }
 
 /** The job's message addressed to `to`, validated; throws InvalidJob naming the bad field. */
-export function addressReply(message: ReplyMessage, to: string, replyTo?: string): OutboundMessage {
+export function addressReply(message: ReplyMessage, to: string, replyTo?: string, opts: { wazzupChat?: boolean } = {}): OutboundMessage {
   const shaped = toRequestShape({ ...message, to: message.to ?? to } as OutboundMessage);
   if (replyTo !== undefined && shaped['replyTo'] === undefined && message.kind !== 'reaction') shaped['replyTo'] = replyTo;
-  const checked = parseOutboundMessage(shaped);
+  const checked = parseOutboundMessage(shaped, opts.wazzupChat ? { wazzupChat: true } : {});
   if (!checked.ok) throw new InvalidJob(`message.${checked.error.field}: ${checked.error.message}`);
   return checked.message;
 }
@@ -144,14 +144,17 @@ export async function handleOutboundJob(job: OutboundJob, attempt: number, deps:
   const contact = await deps.contacts.get(job.contactId);
   if (!contact) throw new InvalidJob(`contact ${job.contactId} does not exist`);
   const to = recipientOf(contact);
-  if (!to) throw new InvalidJob(`contact ${job.contactId} has neither a phone nor a BSUID to send to`);
+  if (!to) throw new InvalidJob(`contact ${job.contactId} has neither a phone, a BSUID nor a Wazzup24 chat to send to`);
 
+  // A Wazzup24 contact may live in a messenger without phone numbers (Telegram, Instagram, VK, Avito): its `to`
+  // is then its chat key (telegram.123456789), and the Wazzup channel addresses the chat by chatType + chatId.
+  const opts = { wazzupChat: contact.channel === 'wazzup24' };
   let message: OutboundMessage;
   if (job.kind === 'command') {
     const reply = await replyToCommand(job, contact, deps.bot);
-    message = addressReply({ kind: 'text', text: reply.text }, to, job.messageId);
+    message = addressReply({ kind: 'text', text: reply.text }, to, job.messageId, opts);
   } else {
-    message = addressReply(job.message, to, job.replyTo);
+    message = addressReply(job.message, to, job.replyTo, opts);
   }
   const request = { message, phoneNumberId: job.phoneNumberId, contactId: contact.id, idempotencyKey: `job:${jobKey(job)}` };
   const { outcome, replayed } = await deps.sender.send(request);

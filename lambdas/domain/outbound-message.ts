@@ -319,7 +319,16 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 export interface ParseOptions {
   /** Country for national-format phone numbers (`8 916 …` with RU); without it `to` must be international. */
   defaultCountry?: CountryCode;
+  /**
+   * Also accept a Wazzup24 chat key as `to` (`telegram.123456789`, `instagram.some_user`: chatType + `.` +
+   * chatId, see wazzupContactKey). Only for a message addressed to a known Wazzup24 contact: its chat may be a
+   * messenger without phone numbers. The Wazzup channel sends to the contact's chat; Meta never sees such a `to`.
+   */
+  wazzupChat?: boolean;
 }
+
+/** A Wazzup24 contact key: lower-case chat type, a dot, the URL-encoded chat id (never a BSUID: those are upper case). */
+const WAZZUP_CHAT_KEY = /^[a-z][a-z0-9_]*\.[A-Za-z0-9%._~-]{1,256}$/;
 
 /** Parses an admin API body (or any untrusted input) into an OutboundMessage, or names the invalid field. */
 export function parseOutboundMessage(input: unknown, opts: ParseOptions = {}): ParseResult {
@@ -341,7 +350,9 @@ function parseMessage(input: unknown, opts: ParseOptions, mark: boolean): ParseR
   const rawTo = input['to'];
   if (rawTo === undefined || rawTo === null || rawTo === '') return fail('to', 'is required');
   if (typeof rawTo !== 'string' && typeof rawTo !== 'number') return fail('to', 'must be a phone number or a BSUID');
-  const to = normaliseRecipient(String(rawTo), opts.defaultCountry);
+  const to =
+    normaliseRecipient(String(rawTo), opts.defaultCountry) ??
+    (opts.wazzupChat && WAZZUP_CHAT_KEY.test(String(rawTo)) ? String(rawTo) : undefined);
   if (!to) return fail('to', 'must be a phone number in international format (+ and country code) or a BSUID such as US.13491208655302741918');
 
   const envelope: Envelope = { to };

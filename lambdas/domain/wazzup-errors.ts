@@ -27,6 +27,9 @@ export const WAZZUP_TRANSPORT_ERROR = 'TRANSPORT_ERROR';
 /** An HTTP error that names no Wazzup code (empty 4xx, a proxy's 502 page). */
 export const WAZZUP_HTTP_ERROR = 'HTTP_ERROR';
 
+/** No Wazzup API key to send with: the secret (or WAZZUP_API_KEY locally) is unset or empty. */
+export const WAZZUP_API_KEY_MISSING = 'API_KEY_MISSING';
+
 /** 429's window: "no more than 500 requests every 5 seconds; the counter resets every 5 s" (§1.8). */
 export const WAZZUP_RATE_WINDOW_MS = 5_000;
 
@@ -204,6 +207,22 @@ export function wazzupTransportError(cause: string): MappedWazzupError {
     retryable: true,
     retryClass: 'backoff',
     hint: 'The Wazzup API did not answer (timeout or network error): retry with backoff; check connectivity to api.wazzup24.com.',
+  };
+}
+
+/**
+ * The API key is not configured: no request was made. Not retryable as is (a retry would find the same empty
+ * secret); it works once someone pastes the key.
+ */
+export function wazzupApiKeyMissing(): MappedWazzupError {
+  return {
+    code: WAZZUP_API_KEY_MISSING,
+    message: 'The Wazzup24 API key is not configured: the secret is empty or unset, so nothing was sent.',
+    retryable: false,
+    retryClass: 'none',
+    hint:
+      'Paste the API key from Wazzup > Settings > Integration with CRM into the secret named by the stack output WazzupApiKeyName ' +
+      '(locally: set WAZZUP_API_KEY), then send again.',
   };
 }
 

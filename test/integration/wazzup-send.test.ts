@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContactStore } from '../../lambdas/adapters/contact-store.js';
 import { createIdempotencyStore } from '../../lambdas/adapters/idempotency-store.js';
 import { createMessageStore } from '../../lambdas/adapters/message-store.js';
-import { wazzupChannel } from '../../lambdas/adapters/wazzup-channel.js';
+import { createSecretReader } from '../../lambdas/adapters/secrets.js';
+import { wazzupChannel, wazzupClientFromEnv } from '../../lambdas/adapters/wazzup-channel.js';
 import { createWazzupClient } from '../../lambdas/adapters/wazzup-client.js';
 import { createSender } from '../../lambdas/domain/sender.js';
 import { wazzupUser } from '../../lambdas/domain/wazzup-webhook.js';
@@ -99,6 +100,22 @@ describe('POST /messages through Wazzup24', () => {
     box.failNext('24_HOURS_EXCEEDED', { match: 'message' });
     const res = await post({ channel: 'wazzup24', to: `+${CHAT}`, text: 'late' });
     expect(res).toMatchObject({ status: 409, body: { code: 'window_closed', hint: expect.stringMatching(/template/) } });
+  });
+
+  it('answers 502 API_KEY_MISSING with the fix when no API key is configured, without calling Wazzup', async () => {
+    const env = { WAZZUP_BASE_URL: box.url };
+    const sender = createSender({
+      channels: { wazzup24: wazzupChannel(wazzupClientFromEnv(createSecretReader({ env }), env)) },
+      contacts,
+      messages,
+      idempotency: createIdempotencyStore(db.doc, db.tableNames.messages),
+    });
+    const { createSendApiHandler } = await import('../../lambdas/handlers/send-api.js');
+    const keyless = createSendApiHandler({ sender, contacts, defaults: { wazzupChannelId: DEFAULT_WAZZUP_CHANNEL_ID } });
+    const res = await keyless(apiEvent('POST /messages', { body: JSON.stringify({ channel: 'wazzup24', to: `+${CHAT}`, text: 'no key' }), headers: { 'content-type': 'application/json' } }));
+    expect(res.statusCode).toBe(502);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ code: 'API_KEY_MISSING', retryable: false, hint: expect.stringMatching(/WazzupApiKeyName.*WAZZUP_API_KEY/) });
+    expect(box.requests).toHaveLength(0);
   });
 
   it('refuses what Wazzup cannot send (a template) without calling it', async () => {

@@ -49,6 +49,24 @@ describe('recipient', () => {
   });
 });
 
+describe('a Wazzup24 chat key as the recipient', () => {
+  it('is accepted only when the caller allows it (a reply to a known Wazzup24 contact)', () => {
+    expect(errorOf({ to: 'telegram.123456789', text: 'x' }).field).toBe('to');
+    const r = parseOutboundMessage({ to: 'telegram.123456789', text: 'x' }, { wazzupChat: true });
+    expect(r.ok && r.message.to).toBe('telegram.123456789');
+    const ig = parseOutboundMessage({ to: 'instagram.some_user%2Ex', text: 'x' }, { wazzupChat: true });
+    expect(ig.ok && ig.message.to).toBe('instagram.some_user%2Ex');
+  });
+
+  it('still normalises phones and BSUIDs, and refuses what is no chat key', () => {
+    const phone = parseOutboundMessage({ to: '+7 901 111-22-33', text: 'x' }, { wazzupChat: true });
+    expect(phone.ok && phone.message.to).toBe('+79011112233');
+    for (const bad of ['Telegram.1', 'telegram.', '.123', 'telegram 123', 'telegram.a b']) {
+      expect(errorOf({ to: bad, text: 'x' }, { wazzupChat: true }).field).toBe('to');
+    }
+  });
+});
+
 describe('parseOutboundMessage: admin bodies, and a 400 that names the field', () => {
   it.each([
     [{ to: '+13437772910' }, ''],

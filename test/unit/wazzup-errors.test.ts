@@ -5,6 +5,7 @@ import {
   mapWazzupError,
   mapWazzupWebhookError,
   normaliseWazzupCode,
+  wazzupApiKeyMissing,
   wazzupRetryDelayMs,
   wazzupTransportError,
 } from '../../lambdas/domain/wazzup-errors.js';
@@ -101,5 +102,15 @@ describe('retry delays', () => {
 
   it('normalises code spellings', () => {
     expect(normaliseWazzupCode('repeatedCrmMessageId')).toBe(normaliseWazzupCode('REPEATED_CRM_MESSAGE_ID'));
+  });
+});
+
+describe('an unconfigured API key', () => {
+  it('is a mapped error in the shared shape, not retried as is, with where to paste the key', () => {
+    const e = wazzupApiKeyMissing();
+    expect(e).toMatchObject({ code: 'API_KEY_MISSING', retryable: false, retryClass: 'none' });
+    expect(e.hint).toMatch(/WazzupApiKeyName/);
+    expect(e.hint).toMatch(/WAZZUP_API_KEY/);
+    expect(wazzupRetryDelayMs(e, 0)).toBeUndefined();
   });
 });
