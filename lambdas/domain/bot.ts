@@ -3,7 +3,7 @@
 import { detectCommand, type Command } from './commands.js';
 import { guessLanguage, type Lang } from './language.js';
 import type { CommandJob } from './outbound-job.js';
-import type { ContactRecord, ContactStore, MessageStore } from './ports.js';
+import type { ContactRecord, MessageStore } from './ports.js';
 import {
   helpText,
   languageChangedText,

@@ -3,6 +3,7 @@
 import type {
   AccountEvent,
   Channel,
+  ContactView,
   InboundMessage,
   MediaRef,
   ProviderError,
@@ -21,29 +22,12 @@ export interface ContactSighting {
   seenAt: string;
 }
 
-export interface ContactRecord {
-  id: string;
+/** A contact as stored: what the admin API shows, plus the channel, the parent BSUID and the `/lang` choice. */
+export interface ContactRecord extends ContactView {
   channel: Channel;
-  userId?: string;
   parentUserId?: string;
-  waId?: string;
-  name?: string;
-  username?: string;
-  phones: string[];
-  emails: string[];
-  createdAt: string;
-  lastInboundAt?: string;
   /** The customer's `/lang` choice (bot replies); absent = guessed each time. */
   lang?: 'ru' | 'en';
-  /** Business card fields (card-created or card-merged contacts); see domain/card-contact.ts. */
-  title?: string;
-  company?: string;
-  department?: string;
-  address?: string;
-  websites?: string[];
-  /** A contact created from a business card: the WhatsApp contact who sent it and the card message's id. */
-  sourceContactId?: string;
-  sourceMessageId?: string;
 }
 
 export interface ContactStore {

@@ -1,7 +1,8 @@
 // Admin read API: messages and contacts as the views of model.ts. IAM-authorised in AWS (bearer token locally,
 // enforced by the local router), so this handler only reads.
-import type { ContactView, MessageView } from '../domain/model.js';
-import { InvalidCursor, type ContactRecord, type ContactStore, type MessageRecord, type MessageStore } from '../domain/ports.js';
+import { toContactView } from '../domain/contact-view.js';
+import type { MessageView } from '../domain/model.js';
+import { InvalidCursor, type ContactStore, type MessageRecord, type MessageStore } from '../domain/ports.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/env.js';
@@ -29,7 +30,7 @@ export function createAdminHandler(deps: AdminDeps): (event: HttpEvent) => Promi
     const id = pathParam(event, 'id');
     if (!id) return fail(400, 'path parameter id is missing');
     const contact = await deps.contacts.get(id);
-    return contact ? json(200, contactView(contact)) : fail(404, `contact ${id} not found`);
+    return contact ? json(200, toContactView(contact)) : fail(404, `contact ${id} not found`);
   }
 
   async function listMessages(event: HttpEvent): Promise<HttpResult> {
@@ -90,15 +91,6 @@ export function messageView(m: MessageRecord): MessageView {
   if (m.media !== undefined) view.media = m.media;
   if (m.context !== undefined) view.context = m.context;
   if (m.errors !== undefined) view.errors = m.errors;
-  return view;
-}
-
-export function contactView(c: ContactRecord): ContactView {
-  const view: ContactView = { id: c.id, phones: c.phones, emails: c.emails, createdAt: c.createdAt };
-  for (const k of ['waId', 'userId', 'name', 'username', 'lastInboundAt'] as const) {
-    const v = c[k];
-    if (v !== undefined) view[k] = v;
-  }
   return view;
 }
 

@@ -1,8 +1,8 @@
 // GET /contacts (admin): every contact, newest first, in pages of `limit` (default 50, at most 200) with an
 // opaque `cursor` for the next page: `{ items: ContactView[], nextCursor? }`. Card contacts carry their card
 // fields and where they came from (`sourceContactId`, `sourceMessageId`). `wa contacts export` reads it.
-import type { ContactView } from '../domain/model.js';
-import { InvalidCursor, type ContactRecord } from '../domain/ports.js';
+import { toContactView } from '../domain/contact-view.js';
+import { InvalidCursor } from '../domain/ports.js';
 import { createContactStore, type CardContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/env.js';
@@ -15,17 +15,6 @@ export interface ContactsApiDeps {
 
 export const DEFAULT_CONTACTS_PAGE = 50;
 export const MAX_CONTACTS_PAGE = 200;
-
-export function contactListView(c: ContactRecord): ContactView {
-  const view: ContactView = { id: c.id, phones: c.phones, emails: c.emails, createdAt: c.createdAt };
-  const optional = ['waId', 'userId', 'name', 'username', 'lastInboundAt', 'title', 'company', 'department', 'address', 'sourceContactId', 'sourceMessageId'] as const;
-  for (const k of optional) {
-    const v = c[k];
-    if (v !== undefined) view[k] = v;
-  }
-  if (c.websites?.length) view.websites = c.websites;
-  return view;
-}
 
 export function createContactsApiHandler(deps: ContactsApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   return async (event) => {
@@ -40,7 +29,7 @@ export function createContactsApiHandler(deps: ContactsApiDeps): (event: HttpEve
     }
     try {
       const page = await deps.contacts.listNewest({ limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
-      return json(200, { items: page.items.map(contactListView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+      return json(200, { items: page.items.map(toContactView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     } catch (error) {
       if (error instanceof InvalidCursor) return fail(400, `cursor: ${error.message}`);
       logger.error('contact list failed', { error: error as Error });
