@@ -444,10 +444,6 @@ export class GraphClient {
   }
 }
 
-export function createGraphClient(config: GraphClientConfig): GraphClient {
-  return new GraphClient(config);
-}
-
 /** What to blank out of an error: the call's own secrets and the token it carried. Built only on failure. */
 function secretsOf(opts: CallOptions, token: string | undefined): string[] {
   return token ? [...(opts.secrets ?? []), token] : (opts.secrets ?? []);

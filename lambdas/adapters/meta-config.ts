@@ -1,7 +1,9 @@
 // The non-secret Meta settings the token and diagnostics code reads from the environment. In AWS the stack
 // sets META_APP_ID (context metaAppId) and PHONE_NUMBER_ID (context phoneNumberId); locally the same names or
 // WHATSAPP_PHONE_NUMBER_ID work, and GRAPH_BASE_URL points the Graph client at the sandbox.
+import { getAccessToken } from './access-token.js';
 import { optionalEnv } from './env.js';
+import { GraphClient } from './graph-client.js';
 
 export interface MetaConfig {
   appId?: string;
@@ -20,4 +22,9 @@ export function metaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MetaCon
   if (baseUrl) config.graph.baseUrl = baseUrl;
   if (version) config.graph.version = version;
   return config;
+}
+
+/** The Graph client a Lambda sends with: the container's cached access token, GRAPH_BASE_URL and GRAPH_API_VERSION. */
+export function graphClientFromEnv(env: NodeJS.ProcessEnv = process.env): GraphClient {
+  return new GraphClient({ getToken: getAccessToken, ...metaConfigFromEnv(env).graph });
 }

@@ -16,6 +16,10 @@ export interface SecretReader {
   forget(name: SecretName): void;
 }
 
+// One client per container, made at the first read: a function holds several readers (the token's, the app
+// secret's, Wazzup's key) and each client costs its own setup and connection pool.
+let sharedClient: SecretsManagerClient | undefined;
+
 export function createSecretReader(options: {
   env?: NodeJS.ProcessEnv;
   client?: SecretsManagerClient;
@@ -38,7 +42,7 @@ export function createSecretReader(options: {
       }
       return local;
     }
-    client ??= new SecretsManagerClient({});
+    client ??= sharedClient ??= new SecretsManagerClient({});
     const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     if (out.SecretString === undefined) {
       throw new SecretUnavailable(`secret ${name} (${spec.arnEnvVar}) has no string value`);

@@ -4,6 +4,8 @@ import type { TokenFacts } from '../domain/token-health.js';
 import { wabaIdsOf } from '../domain/token-health.js';
 import type { TokenAuthority } from '../domain/token-rotation.js';
 import { GraphClient, GraphError, type GraphClientConfig } from './graph-client.js';
+import { metaConfigFromEnv } from './meta-config.js';
+import { createSecretReader } from './secrets.js';
 
 export interface TokenAuthorityConfig {
   /** Base URL, version and fetch of the Graph client (the sandbox's URL in local mode and tests). */
@@ -74,4 +76,16 @@ export function createTokenAuthority(config: TokenAuthorityConfig): TokenAuthori
       if (!out.success) throw new Error('oauth/revoke did not report success');
     },
   };
+}
+
+/** The rotation's and the watch's authority: the Meta settings of the environment, the app secret from its secret. */
+export function tokenAuthorityFromEnv(env: NodeJS.ProcessEnv = process.env): ReturnType<typeof createTokenAuthority> {
+  const config = metaConfigFromEnv(env);
+  const secrets = createSecretReader({ env });
+  return createTokenAuthority({
+    graph: config.graph,
+    appSecret: () => secrets.get('appSecret'),
+    ...(config.appId ? { appId: config.appId } : {}),
+    ...(config.phoneNumberId ? { phoneNumberId: config.phoneNumberId } : {}),
+  });
 }

@@ -2,7 +2,6 @@
 // Pure types: the readers live in vcard.ts, mecard.ts, bizcard.ts, qr-payload.ts and card-parser.ts.
 
 export type PhoneType = 'mobile' | 'work' | 'fax' | 'home' | 'other';
-export const PHONE_TYPES: readonly PhoneType[] = ['mobile', 'work', 'fax', 'home', 'other'];
 
 export interface CardPhone {
   /** E.164 (`+996555123456`) when libphonenumber-js says the number is valid; otherwise as printed. */

@@ -186,10 +186,6 @@ export interface MetricSink {
 /** For callers and tests that do not measure. */
 export const noMetrics: MetricSink = { emit: () => undefined };
 
-export function metricSpec(name: MetricName): MetricSpec {
-  return METRICS[name];
-}
-
 const MAX_DIMENSION_VALUE = 64;
 
 /**

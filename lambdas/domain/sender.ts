@@ -285,7 +285,16 @@ export function createSender(deps: SenderDeps): Sender {
     }
     let wamid: string;
     try {
-      const sent = await channelSender.send({ from: request.phoneNumberId, message: request.message, contact, sendId: sendIdOf(request.idempotencyKey) });
+      let sendId: string | undefined;
+      const sent = await channelSender.send({
+        from: request.phoneNumberId,
+        message: request.message,
+        contact,
+        // Made on first read, then kept: only Wazzup24 uses it, and a keyless send would otherwise mint a UUID for nothing.
+        get sendId() {
+          return (sendId ??= sendIdOf(request.idempotencyKey));
+        },
+      });
       wamid = sent.messageId;
     } catch (error) {
       if (error instanceof ChannelWindowClosed) {

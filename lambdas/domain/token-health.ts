@@ -94,3 +94,16 @@ export function describeHealth(health: TokenHealth): string {
   const scopes = health.missingScopes.length ? `; missing scope ${health.missingScopes.join(', ')}` : '';
   return `${kind} is valid and ${expiry}${scopes}`;
 }
+
+/** What the daily watch logs about a check: an invalid token is an error, the rest information; missing scopes warn. */
+export function tokenCheckLog(health: TokenHealth): { check: { level: 'info' | 'error'; message: string }; missingScopes?: string } {
+  const check: { level: 'info' | 'error'; message: string } = !health.valid
+    ? { level: 'error', message: `access token check: ${describeHealth(health)}` }
+    : health.neverExpires
+      ? {
+          level: 'info',
+          message: `access token check: the token never expires (debug_token expires_at 0); reporting TokenDaysToExpiry=${tokenMetrics(health).TokenDaysToExpiry}`,
+        }
+      : { level: 'info', message: `access token check: ${describeHealth(health)}` };
+  return health.missingScopes.length ? { check, missingScopes: `the access token lacks ${health.missingScopes.join(', ')}` } : { check };
+}

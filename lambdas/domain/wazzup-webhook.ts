@@ -261,3 +261,11 @@ export function wazzupChannelState(e: AccountEvent): { channelId: string; state:
   const state = str(e.raw, 'state');
   return channelId && state ? { channelId, state } : undefined;
 }
+
+/** The channel state changes a delivery reports; `active` drives the WazzupChannelActive metric (0 alarms). */
+export function wazzupChannelChanges(events: readonly AccountEvent[]): { channelId: string; state: string; active: boolean }[] {
+  return events.flatMap((e) => {
+    const change = wazzupChannelState(e);
+    return change ? [{ ...change, active: change.state === 'active' }] : [];
+  });
+}

@@ -7,48 +7,37 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { cardPipeline, queues } from '../../lib/resources.js';
 import {
-  CardUnreadable,
   decodeCardJob,
   InvalidCardJob,
   processCardJob,
   type CardImageReader,
   type CardPipelineDeps,
-  type MediaSource,
 } from '../domain/card-pipeline.js';
 import { isLang } from '../domain/language.js';
-import { getAccessToken } from '../adapters/access-token.js';
 import { createCardProgressStore } from '../adapters/card-progress-store.js';
 import { createReplySink } from '../adapters/card-queue.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
-import { GraphClient, GraphError, MediaTooLargeError } from '../adapters/graph-client.js';
+import { graphMediaSource } from '../adapters/graph-media.js';
 import { logger } from '../adapters/logger.js';
+import { graphClientFromEnv } from '../adapters/meta-config.js';
 import { createMediaStore } from '../adapters/media-store.js';
 import { createUrlMediaSource } from '../adapters/url-media.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
+import { attemptOf, hideThenFail, UNEXPECTED_FAILURE_DELAY_SECONDS } from './sqs.js';
 
 export interface CardWorkerDeps {
   pipeline: CardPipelineDeps;
   queue: Pick<JobQueue, 'changeVisibility'>;
 }
 
-/** Failures outside the pipeline's classification (a store outage while loading the job): look again later. */
-const UNEXPECTED_FAILURE_DELAY_SECONDS = 30;
-
-class RetryLater extends Error {
-  override readonly name = 'RetryLater';
-}
-
 export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  async function hideThenFail(record: SQSRecord, seconds: number, why: string): Promise<never> {
-    await deps.queue.changeVisibility(record.receiptHandle, seconds);
-    throw new RetryLater(why);
-  }
+  const hide = (record: SQSRecord, seconds: number, why: string) => hideThenFail(deps.queue, record, seconds, why);
 
   async function handleRecord(record: SQSRecord): Promise<void> {
-    const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
+    const attempt = attemptOf(record);
     const base = { sqsMessageId: record.messageId, attempt };
     let result;
     try {
@@ -59,10 +48,10 @@ export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent)
       if (error instanceof InvalidCardJob) {
         // Never dropped: back to the queue at once until the redrive policy parks it in the DLQ for a person.
         logger.error('unusable card job: sending it to the dead-letter queue', { ...base, reason: error.message });
-        return hideThenFail(record, 0, error.message);
+        return hide(record, 0, error.message);
       }
       logger.error('card job failed unexpectedly', { ...base, error: error as Error });
-      return hideThenFail(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
+      return hide(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
     }
     switch (result.action) {
       case 'done':
@@ -70,10 +59,10 @@ export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent)
         return;
       case 'retry':
         logger.warn('card job will be retried', { ...base, delaySeconds: result.delaySeconds, detail: result.detail });
-        return hideThenFail(record, result.delaySeconds, result.detail);
+        return hide(record, result.delaySeconds, result.detail);
       case 'dead_letter':
         logger.error('card job gave up (customer told): it goes to the dead-letter queue', { ...base, detail: result.detail });
-        return hideThenFail(record, 0, result.detail);
+        return hide(record, 0, result.detail);
     }
   }
 
@@ -83,22 +72,6 @@ export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent)
       throwOnFullBatchFailure: false,
       processInParallel: false,
     });
-}
-
-/** Graph media -> bytes, with the failures no retry fixes (too large, media gone) as CardUnreadable. */
-export function graphMediaSource(graph: GraphClient): MediaSource {
-  return {
-    async fetch(mediaId, options) {
-      try {
-        const media = await graph.fetchMediaBytes(mediaId, options);
-        return { bytes: media.bytes, mimeType: media.mimeType };
-      } catch (error) {
-        if (error instanceof MediaTooLargeError) throw new CardUnreadable(error.message);
-        if (error instanceof GraphError && error.error.retryClass === 'none') throw new CardUnreadable(error.message);
-        throw error;
-      }
-    },
-  };
 }
 
 /** Comma-separated seconds (`20,60`); absent = the pipeline's default. */
@@ -116,8 +89,7 @@ export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number
 /** The stores, queues and Graph client every card worker uses, with the given reader. */
 export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env): CardWorkerDeps {
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts', env));
-  const baseUrl = optionalEnv('GRAPH_BASE_URL', env);
-  const graph = new GraphClient({ getToken: getAccessToken, ...(baseUrl ? { baseUrl } : {}) });
+  const graph = graphClientFromEnv(env);
   const defaultLang = optionalEnv('BOT_DEFAULT_LANG', env);
   const delays = retryDelaysFromEnv(env);
   return {

@@ -6,11 +6,10 @@ import type { CountryCode } from 'libphonenumber-js/min';
 import { planAdminSend, type AdminSendDefaults } from '../domain/admin-send.js';
 import type { ContactStore } from '../domain/ports.js';
 import { createSender, graphChannel, type Sender, type SendOutcome } from '../domain/sender.js';
-import { getAccessToken } from '../adapters/access-token.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { optionalEnv, tableNameFromEnv } from '../adapters/env.js';
-import { GraphClient } from '../adapters/graph-client.js';
+import { graphClientFromEnv, metaConfigFromEnv } from '../adapters/meta-config.js';
 import { createIdempotencyStore } from '../adapters/idempotency-store.js';
 import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
@@ -93,11 +92,11 @@ export function answer(outcome: SendOutcome): HttpResult {
 
 export function defaultSendApiDeps(): SendApiDeps {
   const messagesTable = tableNameFromEnv('messages');
-  const baseUrl = optionalEnv('GRAPH_BASE_URL');
+  const meta = metaConfigFromEnv();
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts'));
   const sender = createSender({
     channels: {
-      meta: graphChannel(new GraphClient({ getToken: getAccessToken, ...(baseUrl ? { baseUrl } : {}) })),
+      meta: graphChannel(graphClientFromEnv()),
       wazzup24: wazzupChannel(wazzupClientFromEnv()),
     },
     contacts,
@@ -105,7 +104,7 @@ export function defaultSendApiDeps(): SendApiDeps {
     idempotency: createIdempotencyStore(dynamo, messagesTable),
     metrics: metricSink,
   });
-  const phoneNumberId = optionalEnv('PHONE_NUMBER_ID') ?? optionalEnv('WHATSAPP_PHONE_NUMBER_ID');
+  const phoneNumberId = meta.phoneNumberId;
   const country = optionalEnv('DEFAULT_COUNTRY');
   const wazzupChannelId = wazzupChannelIdFromEnv();
   return {

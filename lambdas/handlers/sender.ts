@@ -8,16 +8,16 @@ import { queues } from '../../lib/resources.js';
 import { isLang } from '../domain/language.js';
 import { decodeJob, handleOutboundJob, InvalidJob, type JobDeps } from '../domain/outbound-job.js';
 import { createSender, graphChannel } from '../domain/sender.js';
-import { getAccessToken } from '../adapters/access-token.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
-import { GraphClient } from '../adapters/graph-client.js';
 import { createIdempotencyStore } from '../adapters/idempotency-store.js';
 import { logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
+import { graphClientFromEnv } from '../adapters/meta-config.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
+import { attemptOf, hideThenFail, UNEXPECTED_FAILURE_DELAY_SECONDS } from './sqs.js';
 import { wazzupChannel, wazzupClientFromEnv } from '../adapters/wazzup-channel.js';
 
 export interface SenderHandlerDeps {
@@ -25,21 +25,11 @@ export interface SenderHandlerDeps {
   queue: Pick<JobQueue, 'changeVisibility'>;
 }
 
-/** Failures the domain did not classify (a store outage): hidden this long before SQS hands them out again. */
-const UNEXPECTED_FAILURE_DELAY_SECONDS = 30;
-
-class RetryLater extends Error {
-  override readonly name = 'RetryLater';
-}
-
 export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  async function hideThenFail(record: SQSRecord, seconds: number, why: string): Promise<never> {
-    await deps.queue.changeVisibility(record.receiptHandle, seconds);
-    throw new RetryLater(why);
-  }
+  const hide = (record: SQSRecord, seconds: number, why: string) => hideThenFail(deps.queue, record, seconds, why);
 
   async function handleRecord(record: SQSRecord): Promise<void> {
-    const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
+    const attempt = attemptOf(record);
     // Keys in each line rather than appended to the logger: the records of a batch are handled concurrently.
     const base = { queue_message_id: record.messageId, attempt };
     let result;
@@ -50,10 +40,10 @@ export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) 
       if (error instanceof InvalidJob) {
         // Never dropped: straight back to the queue until the redrive policy parks it in the DLQ for a person.
         logger.error('unusable outbound job: sending it to the dead-letter queue', { ...base, reason: error.message });
-        return hideThenFail(record, 0, error.message);
+        return hide(record, 0, error.message);
       }
       logger.error('outbound job failed unexpectedly', { ...base, error: error as Error });
-      return hideThenFail(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
+      return hide(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
     }
     switch (result.action) {
       case 'done':
@@ -62,10 +52,10 @@ export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) 
       case 'retry':
         if (result.cause === 'graph') metricSink.emit('GraphRetries', 1);
         logger.warn('outbound job will be retried', { ...base, delaySeconds: result.delaySeconds, detail: result.detail });
-        return hideThenFail(record, result.delaySeconds, result.detail);
+        return hide(record, result.delaySeconds, result.detail);
       case 'dead_letter':
         logger.error('outbound job gave up: it goes to the dead-letter queue', { ...base, detail: result.detail });
-        return hideThenFail(record, 0, result.detail);
+        return hide(record, 0, result.detail);
     }
   }
 
@@ -78,7 +68,7 @@ export function defaultSenderDeps(): SenderHandlerDeps {
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts'));
   const messagesTable = tableNameFromEnv('messages');
   const messages = createMessageStore(dynamo, messagesTable);
-  const graph = new GraphClient({ getToken: getAccessToken, ...graphBase() });
+  const graph = graphClientFromEnv();
   const defaultLang = optionalEnv('BOT_DEFAULT_LANG');
   const timeZone = optionalEnv('BOT_TIME_ZONE');
   return {
@@ -110,11 +100,6 @@ export function defaultSenderDeps(): SenderHandlerDeps {
       log: (message, fields) => logger.warn(message, fields),
     },
   };
-}
-
-function graphBase(): { baseUrl?: string } {
-  const baseUrl = optionalEnv('GRAPH_BASE_URL');
-  return baseUrl ? { baseUrl } : {};
 }
 
 // Built at module load: a missing variable fails the cold start with its name.

@@ -4,10 +4,8 @@
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { isRotationStep, runRotationStep, type RotationDeps, type RotationOutcome } from '../domain/token-rotation.js';
 import { logger } from '../adapters/logger.js';
-import { metaConfigFromEnv } from '../adapters/meta-config.js';
-import { createSecretReader } from '../adapters/secrets.js';
 import { createSecretVersionStore } from '../adapters/secret-versions.js';
-import { createTokenAuthority } from '../adapters/token-authority.js';
+import { tokenAuthorityFromEnv } from '../adapters/token-authority.js';
 
 export class InvalidRotationEvent extends Error {
   override readonly name = 'InvalidRotationEvent';
@@ -26,16 +24,9 @@ export function createRotationHandler(deps: RotationDeps): (event: SecretsManage
 }
 
 function defaultDeps(): RotationDeps {
-  const config = metaConfigFromEnv();
-  const secrets = createSecretReader();
   return {
     store: createSecretVersionStore(),
-    authority: createTokenAuthority({
-      graph: config.graph,
-      appSecret: () => secrets.get('appSecret'),
-      ...(config.appId ? { appId: config.appId } : {}),
-      ...(config.phoneNumberId ? { phoneNumberId: config.phoneNumberId } : {}),
-    }),
+    authority: tokenAuthorityFromEnv(),
     log: { info: (m, e) => logger.info(m, e ?? {}), warn: (m, e) => logger.warn(m, e ?? {}) },
   };
 }

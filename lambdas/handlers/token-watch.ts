@@ -4,16 +4,15 @@
 // grace period is over.
 import { tokenLifecycle } from '../../lib/resources.js';
 import type { MetricSink } from '../domain/metric-catalog.js';
-import { assessToken, describeHealth, tokenMetrics, type TokenHealth } from '../domain/token-health.js';
+import { assessToken, tokenCheckLog, tokenMetrics, type TokenHealth } from '../domain/token-health.js';
 import { revokePreviousIfDue, type RevocationOutcome, type RevocationPolicy, type SecretVersionStore, type TokenAuthority } from '../domain/token-rotation.js';
 import { createAccessTokenSource } from '../adapters/access-token.js';
 import { optionalEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
 import { metricSink } from '../adapters/metrics.js';
-import { metaConfigFromEnv } from '../adapters/meta-config.js';
 import { createSecretReader } from '../adapters/secrets.js';
 import { createSecretVersionStore } from '../adapters/secret-versions.js';
-import { createTokenAuthority } from '../adapters/token-authority.js';
+import { tokenAuthorityFromEnv } from '../adapters/token-authority.js';
 
 export interface WatchLog {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -53,11 +52,9 @@ export function createTokenWatchHandler(deps: WatchDeps): () => Promise<WatchRes
     deps.metrics.emit('TokenDaysToExpiry', values.TokenDaysToExpiry);
     deps.metrics.emit('TokenValid', values.TokenValid);
     const summary = { type: health.type, valid: health.valid, daysToExpiry: values.TokenDaysToExpiry, missingScopes: health.missingScopes };
-    if (!health.valid) deps.log.error(`access token check: ${describeHealth(health)}`, summary);
-    else if (health.neverExpires) {
-      deps.log.info(`access token check: the token never expires (debug_token expires_at 0); reporting TokenDaysToExpiry=${values.TokenDaysToExpiry}`, summary);
-    } else deps.log.info(`access token check: ${describeHealth(health)}`, summary);
-    if (health.missingScopes.length) deps.log.warn(`the access token lacks ${health.missingScopes.join(', ')}`);
+    const lines = tokenCheckLog(health);
+    deps.log[lines.check.level](lines.check.message, summary);
+    if (lines.missingScopes) deps.log.warn(lines.missingScopes);
 
     const result: WatchResult = { health };
     if (deps.revocation) {
@@ -74,17 +71,10 @@ export function createTokenWatchHandler(deps: WatchDeps): () => Promise<WatchRes
 }
 
 function defaultDeps(): WatchDeps {
-  const config = metaConfigFromEnv();
-  const secrets = createSecretReader();
   const deps: WatchDeps = {
     // A fresh read every run: the watch must see the secret as it is now, not as a warm container cached it.
     readToken: createAccessTokenSource({ reader: createSecretReader({ ttlMs: 0 }) }),
-    authority: createTokenAuthority({
-      graph: config.graph,
-      appSecret: () => secrets.get('appSecret'),
-      ...(config.appId ? { appId: config.appId } : {}),
-      ...(config.phoneNumberId ? { phoneNumberId: config.phoneNumberId } : {}),
-    }),
+    authority: tokenAuthorityFromEnv(),
     metrics: metricSink,
     log: {
       info: (m, e) => logger.info(m, e ?? {}),

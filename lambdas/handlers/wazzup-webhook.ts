@@ -1,12 +1,11 @@
-// Wazzup24 webhook Lambda: POST /webhooks/wazzup24/{secret} (or ?secret= on the bare path).
-// Wazzup signs nothing (../shared/reference/wazzup24-api-facts.md §1.6), so the URL carries a secret and, when
-// a crmKey is configured, the Authorization header must carry it too; both are compared in constant time and a
-// miss is answered 401 with nothing stored. The body goes through the same ingest as Meta's deliveries.
+// Wazzup24 webhook Lambda: POST /webhooks/wazzup24/{secret} (or ?secret= on the bare path). Who may post is
+// decided in domain/webhook-auth.ts (path secret, then crmKey); a miss is answered 401 with nothing stored. The body
+// goes through the same ingest as Meta's deliveries.
 // Thin: decode the event, call the domain, encode the answer.
-import { secretsEqual } from '../domain/secret-compare.js';
+import { checkWazzupCrmKey, checkWazzupPathSecret, type AuthVerdict } from '../domain/webhook-auth.js';
 import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
-import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelState } from '../domain/wazzup-webhook.js';
+import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelChanges } from '../domain/wazzup-webhook.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { createDeliveryArchive } from '../adapters/delivery-archive.js';
 import { dynamo } from '../adapters/dynamo-client.js';
@@ -15,7 +14,7 @@ import { httpCorrelation, logger, observe, redactSecretValues } from '../adapter
 import { createMessageStore } from '../adapters/message-store.js';
 import { createJobQueue, createWorkSink, type JobQueue } from '../adapters/outbound-queue.js';
 import { cardQueueFromEnv } from '../adapters/card-queue.js';
-import { queues } from '../../lib/resources.js';
+import { queues, routes } from '../../lib/resources.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createSecretReader, SecretUnavailable, type SecretReader } from '../adapters/secrets.js';
 import { fail, header, json, pathParam, rawBody, type HttpEvent, type HttpResult } from './http.js';
@@ -27,37 +26,22 @@ export interface WazzupWebhookDeps {
   metrics?: MetricSink;
 }
 
-export const WAZZUP_ROUTES = ['POST /webhooks/wazzup24/{secret}', 'POST /webhooks/wazzup24'] as const;
+// The route keys resources.ts gives this function, so a route added there is not answered 404 here.
+const WAZZUP_ROUTES: readonly string[] = routes.filter((r) => r.function === 'wazzupWebhook').map((r) => `${r.method} ${r.path}`);
 
 export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: HttpEvent) => Promise<HttpResult> {
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? noMetrics;
 
-  /** undefined = authorised; otherwise the 401 (or 500 when nothing is configured) to answer. */
-  async function authProblem(event: HttpEvent): Promise<HttpResult | undefined> {
-    const given = pathParam(event, 'secret') ?? event.queryStringParameters?.['secret'];
+  /** The path secret, then (only once it matched) the crmKey: the domain decides, this reads the secrets. */
+  async function authorise(event: HttpEvent): Promise<AuthVerdict> {
     const expected = (await deps.secrets.get('wazzupWebhookSecret')).trim();
     redactSecretValues(expected);
-    if (!expected) {
-      logger.error('the Wazzup24 webhook secret is empty: set it (WAZZUP_WEBHOOK_SECRET locally) and register the URL again');
-      return fail(500, 'the Wazzup24 webhook secret is not configured');
-    }
-    if (!given) return fail(401, 'the webhook secret is missing: register the URL /webhooks/wazzup24/<secret> (npx wa wazzup register)');
-    if (!secretsEqual(given, expected)) {
-      logger.warn('Wazzup24 delivery with a wrong path secret');
-      return fail(401, 'the webhook secret in the URL is wrong: register the URL again with npx wa wazzup register');
-    }
+    const path = checkWazzupPathSecret(pathParam(event, 'secret') ?? event.queryStringParameters?.['secret'], expected);
+    if (!path.ok) return path;
     const crmKey = (await optionalSecret('wazzupCrmKey')).trim();
-    if (crmKey) {
-      redactSecretValues(crmKey);
-      const auth = header(event, 'authorization') ?? '';
-      const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
-      if (!m?.[1] || !secretsEqual(m[1].trim(), crmKey)) {
-        logger.warn('Wazzup24 delivery without the configured crmKey');
-        return fail(401, 'Authorization must be "Bearer <crmKey>" (a crmKey is configured for Wazzup24 webhooks)');
-      }
-    }
-    return undefined;
+    if (crmKey) redactSecretValues(crmKey);
+    return checkWazzupCrmKey(header(event, 'authorization'), crmKey);
   }
 
   /** The crmKey is optional: an unset local variable means "not required", like an empty secret. */
@@ -71,10 +55,11 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
   }
 
   async function delivery(event: HttpEvent): Promise<HttpResult> {
-    const problem = await authProblem(event);
-    if (problem) {
-      if (problem.statusCode === 401) metrics.emit('SignatureRejections', 1);
-      return problem;
+    const auth = await authorise(event);
+    if (!auth.ok) {
+      if (auth.log) logger[auth.log.level](auth.log.message);
+      if (auth.status === 401) metrics.emit('SignatureRejections', 1);
+      return fail(auth.status, auth.message);
     }
     const raw = rawBody(event);
     const receivedAt = now();
@@ -96,12 +81,9 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
     const ids = [...parsed.messages.map((m) => m.id), ...parsed.statuses.map((s) => s.messageId)];
     if (ids.length) logger.appendKeys({ message_ids: ids.slice(0, 50) });
     const summary = await ingestDelivery(parsed, { ...deps.store, metrics, now: () => receivedAt });
-    for (const e of parsed.events) {
-      const change = wazzupChannelState(e);
-      if (!change) continue;
-      metrics.emit('WazzupChannelActive', change.state === 'active' ? 1 : 0);
-      const log = change.state === 'active' ? logger.info.bind(logger) : logger.warn.bind(logger);
-      log('Wazzup24 channel state changed', { channelId: change.channelId, state: change.state });
+    for (const change of wazzupChannelChanges(parsed.events)) {
+      metrics.emit('WazzupChannelActive', change.active ? 1 : 0);
+      logger[change.active ? 'info' : 'warn']('Wazzup24 channel state changed', { channelId: change.channelId, state: change.state });
     }
     logger.info('Wazzup24 delivery stored', { ...summary });
     return json(200, summary);
@@ -109,7 +91,7 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
 
   return async (event) => {
     try {
-      if (!(WAZZUP_ROUTES as readonly string[]).includes(event.routeKey)) return fail(404, `no route ${event.routeKey}`);
+      if (!WAZZUP_ROUTES.includes(event.routeKey)) return fail(404, `no route ${event.routeKey}`);
       const started = performance.now();
       try {
         return await delivery(event);

@@ -1,10 +1,9 @@
 // Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST).
-// Thin by design: decode the event, call the domain, encode the answer.
-import { secretsEqual } from '../domain/secret-compare.js';
+// Thin by design: decode the event, call the domain (who may post: domain/webhook-auth.ts), encode the answer.
+import { checkMetaSignature, checkSignatureHeader, checkVerifyToken, readHandshake, type AuthVerdict } from '../domain/webhook-auth.js';
 import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
 import { parseMetaDelivery, UnparseableDelivery } from '../domain/meta-webhook.js';
-import { verifyMetaSignature } from '../domain/signature.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { createDeliveryArchive } from '../adapters/delivery-archive.js';
 import { dynamo } from '../adapters/dynamo-client.js';
@@ -30,47 +29,31 @@ const SIGNATURE_HEADER = 'x-hub-signature-256';
 export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => Promise<HttpResult> {
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? noMetrics;
-  const rejectSignature = (why: string): HttpResult => {
-    metrics.emit('SignatureRejections', 1);
-    return fail(401, why);
+  /** A refusal as HTTP: its log line, and a 401 counted as a rejected signature. */
+  const refuse = (verdict: Exclude<AuthVerdict, { ok: true }>, fields: Record<string, unknown> = {}): HttpResult => {
+    if (verdict.log) logger[verdict.log.level](verdict.log.message, fields);
+    if (verdict.status === 401) metrics.emit('SignatureRejections', 1);
+    return fail(verdict.status, verdict.message);
   };
 
   async function handshake(event: HttpEvent): Promise<HttpResult> {
-    const q = event.queryStringParameters ?? {};
-    const mode = q['hub.mode'];
-    const token = q['hub.verify_token'];
-    const challenge = q['hub.challenge'];
-    if (mode !== 'subscribe') return fail(403, 'hub.mode must be "subscribe"');
-    if (!token) return fail(403, 'hub.verify_token is missing');
-    if (challenge === undefined || challenge === '') return fail(400, 'hub.challenge is missing');
+    const request = readHandshake(event.queryStringParameters ?? {});
+    if (!request.ok) return fail(request.status, request.message);
     const expected = await deps.secrets.get('verifyToken');
-    if (!expected) return fail(500, 'the verify token is not configured');
-    redactSecretValues(expected);
-    if (!secretsEqual(token, expected)) {
-      logger.warn('webhook handshake with a wrong verify token');
-      return fail(403, 'hub.verify_token does not match the configured verify token');
-    }
-    return text(200, challenge);
+    if (expected) redactSecretValues(expected);
+    const verdict = checkVerifyToken(request.token, expected);
+    return verdict.ok ? text(200, request.challenge) : refuse(verdict);
   }
 
   async function delivery(event: HttpEvent): Promise<HttpResult> {
     const raw = rawBody(event);
-    const signature = header(event, SIGNATURE_HEADER);
-    if (!signature) return rejectSignature('missing X-Hub-Signature-256 header');
-    if (!/^sha256=[0-9a-f]{64}$/i.test(signature.trim())) {
-      return rejectSignature('X-Hub-Signature-256 must be "sha256=" followed by 64 hex digits');
-    }
+    const signature = header(event, SIGNATURE_HEADER) ?? '';
+    const shape = checkSignatureHeader(signature);
+    if (!shape.ok) return refuse(shape);
     const appSecret = await deps.secrets.get('appSecret');
     redactSecretValues(appSecret);
-    if (!appSecret.trim()) {
-      // 5xx, not 401: Meta keeps retrying for days, so deliveries arrive once the operator sets the secret.
-      logger.error('app secret is empty: paste the Meta app secret into the secret');
-      return fail(500, 'the app secret is not configured');
-    }
-    if (!verifyMetaSignature(raw, signature, [appSecret])) {
-      logger.warn('webhook delivery with a wrong signature', { bytes: raw.byteLength });
-      return rejectSignature('X-Hub-Signature-256 does not match the body (wrong app secret, or the body was altered)');
-    }
+    const verdict = checkMetaSignature(raw, signature, appSecret);
+    if (!verdict.ok) return refuse(verdict, { bytes: raw.byteLength });
 
     const receivedAt = now();
     let parsed;

@@ -169,10 +169,6 @@ export function revokedToken(): GraphErrorSpec {
   };
 }
 
-export function missingPermission(): GraphErrorSpec {
-  return { ...TABLE[10]! };
-}
-
 export function badClientSecret(): GraphErrorSpec {
   return { message: 'Error validating client secret.', type: 'OAuthException', code: 1, httpStatus: 400 };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessToken, describeHealth, NEVER_EXPIRES_DAYS, tokenMetrics, wabaIdsOf, type TokenFacts } from '../../lambdas/domain/token-health.js';
+import { assessToken, describeHealth, NEVER_EXPIRES_DAYS, tokenCheckLog, tokenMetrics, wabaIdsOf, type TokenFacts } from '../../lambdas/domain/token-health.js';
 import { tokenLifecycle } from '../../lib/resources.js';
 
 const NOW = new Date('2026-09-01T00:00:00Z');
@@ -46,5 +46,25 @@ describe('assessToken', () => {
   it('WABAs come from the management scope, else the messaging scope, without duplicates', () => {
     expect(wabaIdsOf({ granularScopes: [{ scope: 'whatsapp_business_management', targetIds: ['2', '1', '2'] }, { scope: 'whatsapp_business_messaging', targetIds: ['3'] }] })).toEqual(['2', '1']);
     expect(wabaIdsOf({ granularScopes: [{ scope: 'whatsapp_business_messaging', targetIds: ['3'] }] })).toEqual(['3']);
+  });
+});
+
+describe('tokenCheckLog', () => {
+  it('logs a valid expiring token as information, with its expiry', () => {
+    expect(tokenCheckLog(assessToken(base(), NOW))).toEqual({
+      check: { level: 'info', message: 'access token check: SYSTEM_USER token is valid and expires 2026-09-21T01:00:00.000Z (20 days left)' },
+    });
+  });
+
+  it('says a never-expiring token reports the fixed value', () => {
+    const { check } = tokenCheckLog(assessToken(base({ expiresAt: 0 }), NOW));
+    expect(check.level).toBe('info');
+    expect(check.message).toContain(`never expires (debug_token expires_at 0); reporting TokenDaysToExpiry=${NEVER_EXPIRES_DAYS}`);
+  });
+
+  it('logs an invalid token as an error and missing scopes as a separate warning', () => {
+    const log = tokenCheckLog(assessToken(base({ isValid: false, scopes: ['whatsapp_business_messaging'], error: { code: 190, subcode: 463 } }), NOW));
+    expect(log.check).toEqual({ level: 'error', message: 'access token check: SYSTEM_USER token is invalid: it has expired' });
+    expect(log.missingScopes).toBe('the access token lacks whatsapp_business_management');
   });
 });
