@@ -3,25 +3,19 @@
 // goes through the same ingest as Meta's deliveries.
 // Thin: decode the event, call the domain, encode the answer.
 import { checkWazzupCrmKey, checkWazzupPathSecret, type AuthVerdict } from '../domain/webhook-auth.js';
-import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
+import { ingestDelivery } from '../domain/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
 import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelChanges } from '../domain/wazzup-webhook.js';
-import { createContactStore } from '../adapters/contact-store.js';
-import { createDeliveryArchive } from '../adapters/delivery-archive.js';
-import { dynamo } from '../adapters/dynamo-client.js';
-import { optionalEnv, tableNameFromEnv } from '../adapters/env.js';
 import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/logger.js';
-import { createMessageStore } from '../adapters/message-store.js';
-import { createJobQueue, createWorkSink, type JobQueue } from '../adapters/outbound-queue.js';
-import { cardQueueFromEnv } from '../adapters/card-queue.js';
-import { queues, routes } from '../../lib/resources.js';
+import { ingestStoresFromEnv, type IngestStores } from '../adapters/ingest-stores.js';
+import { routes } from '../../lib/resources.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createSecretReader, SecretUnavailable, type SecretReader } from '../adapters/secrets.js';
 import { fail, header, json, pathParam, rawBody, type HttpEvent, type HttpResult } from './http.js';
 
 export interface WazzupWebhookDeps {
   secrets: Pick<SecretReader, 'get'>;
-  store: Omit<IngestDeps, 'now' | 'concurrency' | 'metrics'>;
+  store: IngestStores;
   now?: () => Date;
   metrics?: MetricSink;
 }
@@ -106,21 +100,7 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
 }
 
 export function defaultWazzupWebhookDeps(): WazzupWebhookDeps {
-  const messagesTable = tableNameFromEnv('messages');
-  const outboundUrl = optionalEnv(queues.outbound.envVar);
-  if (!outboundUrl) logger.warn(`${queues.outbound.envVar} is not set: Wazzup24 commands will be stored but not answered`);
-  const card = cardQueueFromEnv();
-  const cardSink: { card?: JobQueue } = card ? { card } : {};
-  return {
-    secrets: createSecretReader(),
-    store: {
-      contacts: createContactStore(dynamo, tableNameFromEnv('contacts')),
-      messages: createMessageStore(dynamo, messagesTable),
-      archive: createDeliveryArchive(dynamo, messagesTable),
-      ...(outboundUrl ? { work: createWorkSink({ outbound: createJobQueue(outboundUrl), ...cardSink, warn: (m, f) => logger.warn(m, f) }) } : {}),
-    },
-    metrics: metricSink,
-  };
+  return { secrets: createSecretReader(), store: ingestStoresFromEnv(), metrics: metricSink };
 }
 
 // Built at module load: a missing variable fails the cold start with its name.

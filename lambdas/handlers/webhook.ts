@@ -1,25 +1,18 @@
 // Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST).
 // Thin by design: decode the event, call the domain (who may post: domain/webhook-auth.ts), encode the answer.
 import { checkMetaSignature, checkSignatureHeader, checkVerifyToken, readHandshake, type AuthVerdict } from '../domain/webhook-auth.js';
-import { ingestDelivery, type IngestDeps } from '../domain/ingest.js';
+import { ingestDelivery } from '../domain/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
 import { parseMetaDelivery, UnparseableDelivery } from '../domain/meta-webhook.js';
-import { createContactStore } from '../adapters/contact-store.js';
-import { createDeliveryArchive } from '../adapters/delivery-archive.js';
-import { dynamo } from '../adapters/dynamo-client.js';
-import { optionalEnv, tableNameFromEnv } from '../adapters/env.js';
 import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/logger.js';
-import { createMessageStore } from '../adapters/message-store.js';
-import { createJobQueue, createWorkSink, type JobQueue } from '../adapters/outbound-queue.js';
-import { cardQueueFromEnv } from '../adapters/card-queue.js';
-import { queues } from '../../lib/resources.js';
+import { ingestStoresFromEnv, type IngestStores } from '../adapters/ingest-stores.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createSecretReader, type SecretReader } from '../adapters/secrets.js';
 import { fail, header, json, rawBody, text, type HttpEvent, type HttpResult } from './http.js';
 
 export interface WebhookDeps {
   secrets: Pick<SecretReader, 'get'>;
-  store: Omit<IngestDeps, 'now' | 'concurrency' | 'metrics'>;
+  store: IngestStores;
   now?: () => Date;
   metrics?: MetricSink;
 }
@@ -103,27 +96,7 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
 }
 
 export function defaultWebhookDeps(): WebhookDeps {
-  const contactsTable = tableNameFromEnv('contacts');
-  const messagesTable = tableNameFromEnv('messages');
-  // The stack always sets the queue URL; without it (handler tests of storage alone) nothing is enqueued.
-  const outboundUrl = optionalEnv(queues.outbound.envVar);
-  if (!outboundUrl) logger.warn(`${queues.outbound.envVar} is not set: bot commands will be stored but not answered`);
-  return {
-    secrets: createSecretReader(),
-    store: {
-      contacts: createContactStore(dynamo, contactsTable),
-      messages: createMessageStore(dynamo, messagesTable),
-      archive: createDeliveryArchive(dynamo, messagesTable),
-      ...(outboundUrl ? { work: createWorkSink({ outbound: createJobQueue(outboundUrl), ...cardSink(), warn: (m, f) => logger.warn(m, f) }) } : {}),
-    },
-    metrics: metricSink,
-  };
-}
-
-/** Card jobs (images, image/PDF documents) to the card queue when the stack declares it for this function. */
-function cardSink(): { card?: JobQueue } {
-  const card = cardQueueFromEnv();
-  return card ? { card } : {};
+  return { secrets: createSecretReader(), store: ingestStoresFromEnv(), metrics: metricSink };
 }
 
 // Built at module load: a missing variable fails the cold start with its name.
