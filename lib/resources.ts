@@ -5,6 +5,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** `public`: anyone (Meta, Wazzup24, health checks). `admin`: IAM (SigV4) in AWS, bearer ADMIN_TOKEN locally. */
 export type RouteAuth = 'public' | 'admin';
+/** A route's own throttling class (`routeThrottles`); routes without one use the stage default. */
+export type RouteThrottle = 'webhook' | 'send';
 
 export type FunctionName = keyof typeof functions;
 export type TableName = keyof typeof tables;
@@ -28,6 +30,7 @@ export interface RouteSpec {
   readonly path: string;
   readonly function: FunctionName;
   readonly auth: RouteAuth;
+  readonly throttle?: RouteThrottle;
 }
 
 export interface KeySpec {
@@ -249,17 +252,30 @@ export const consumersAreFunctions: { readonly [Q in QueueName]: FunctionName } 
 export const routes = [
   { method: 'GET', path: '/health', function: 'webhook', auth: 'public' },
   { method: 'GET', path: '/webhooks/whatsapp', function: 'webhook', auth: 'public' },
-  { method: 'POST', path: '/webhooks/whatsapp', function: 'webhook', auth: 'public' },
+  { method: 'POST', path: '/webhooks/whatsapp', function: 'webhook', auth: 'public', throttle: 'webhook' },
   // Wazzup24 has no signature: the secret rides in the path (or `?secret=` on the bare path).
-  { method: 'POST', path: '/webhooks/wazzup24/{secret}', function: 'wazzupWebhook', auth: 'public' },
-  { method: 'POST', path: '/webhooks/wazzup24', function: 'wazzupWebhook', auth: 'public' },
+  { method: 'POST', path: '/webhooks/wazzup24/{secret}', function: 'wazzupWebhook', auth: 'public', throttle: 'webhook' },
+  { method: 'POST', path: '/webhooks/wazzup24', function: 'wazzupWebhook', auth: 'public', throttle: 'webhook' },
   { method: 'GET', path: '/messages/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/contacts/{id}', function: 'adminApi', auth: 'admin' },
   { method: 'GET', path: '/contacts/{id}/messages', function: 'adminApi', auth: 'admin' },
-  { method: 'POST', path: '/messages', function: 'sendApi', auth: 'admin' },
+  { method: 'POST', path: '/messages', function: 'sendApi', auth: 'admin', throttle: 'send' },
   { method: 'GET', path: '/diagnose', function: 'diagnose', auth: 'admin' },
   { method: 'GET', path: '/contacts', function: 'contactsApi', auth: 'admin' },
 ] as const satisfies readonly RouteSpec[];
+
+/**
+ * Requests per second and burst of the routes that name a throttling class, per route; context
+ * `<class>RateLimit` / `<class>BurstLimit` overrides (`-c webhookRateLimit=500`). API Gateway answers 429 above it.
+ * webhook: above the stage default because Meta's status callbacks burst after every send and a 429 only delays
+ * them (Meta retries); it is still a ceiling on what an unsigned flood can cost in Lambda invocations.
+ * send: each accepted call messages a customer; Meta allows a business ~80 messages/s per number and one message
+ * every 6 s to the same user, so an admin client above 10/s is a bug or a stolen credential, not a need.
+ */
+export const routeThrottles = {
+  webhook: { rateLimit: 200, burstLimit: 400 },
+  send: { rateLimit: 10, burstLimit: 20 },
+} as const satisfies Record<RouteThrottle, { rateLimit: number; burstLimit: number }>;
 
 /** Business card media (lib/constructs/card-pipeline.ts, lambdas/adapters/media-store.ts). */
 export const cardPipeline = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, Validations, type App, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { Alerts, alarmEmailFromContext } from './constructs/alerts.js';
 import { OperationsAlarms } from './constructs/alarms.js';
@@ -18,6 +18,7 @@ import type { ResourceModel } from './constructs/resource-model.js';
 import { readTokenLifecycleSettings, TokenLifecycle } from './constructs/token-lifecycle.js';
 import { WorkQueue } from './constructs/work-queue.js';
 import * as declared from './resources.js';
+import type { RouteThrottle } from './resources.js';
 
 export const STACK_NAME = 'WhatsAppBusiness';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -63,6 +64,7 @@ export interface StackSettings {
   readonly graphApiVersion: string | undefined;
   readonly logRetention: RetentionDays;
   readonly throttle: ApiThrottle;
+  readonly routeThrottles: Record<RouteThrottle, ApiThrottle>;
 }
 
 function readSettings(scope: Construct): StackSettings {
@@ -89,11 +91,17 @@ function readSettings(scope: Construct): StackSettings {
     rateLimit: contextInt(scope, 'apiRateLimit', DEFAULT_THROTTLE.rateLimit),
     burstLimit: contextInt(scope, 'apiBurstLimit', DEFAULT_THROTTLE.burstLimit),
   };
+  const routeThrottles = Object.fromEntries(
+    Object.entries(declared.routeThrottles).map(([name, limit]) => [
+      name,
+      { rateLimit: contextInt(scope, `${name}RateLimit`, limit.rateLimit), burstLimit: contextInt(scope, `${name}BurstLimit`, limit.burstLimit) },
+    ]),
+  ) as Record<RouteThrottle, ApiThrottle>;
   const wazzupChannelId = ctx('wazzupChannelId');
   if (wazzupChannelId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wazzupChannelId)) {
     throw new Error(`context wazzupChannelId must be a Wazzup24 channel id (a UUID, see npx wa wazzup channels), got "${wazzupChannelId}"`);
   }
-  return { phoneNumberId, wazzupChannelId, graphApiVersion, logRetention, throttle };
+  return { phoneNumberId, wazzupChannelId, graphApiVersion, logRetention, throttle, routeThrottles };
 }
 
 /** `appSecret` -> `AppSecret`: output ids are the secret's name in PascalCase plus `Name`. */
@@ -203,6 +211,7 @@ export class WhatsAppBusinessStack extends Stack {
       routes: model.routes,
       functions: Object.fromEntries(functions),
       throttle: settings.throttle,
+      routeThrottles: settings.routeThrottles,
       logRetention: settings.logRetention,
     });
 
@@ -262,7 +271,7 @@ export class WhatsAppBusinessStack extends Stack {
   }
 }
 
-/** cdk-nag's AwsSolutions pack, run by CDK's policy validation on every synth of `app`. */
+/** cdk-nag's AwsSolutions and Serverless packs, run by CDK's policy validation on every synth of `app`. */
 export function addComplianceChecks(app: App): void {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 }

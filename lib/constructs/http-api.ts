@@ -1,11 +1,12 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { LambdaFunction } from './lambda-function.js';
+import type { RouteThrottle } from '../resources.js';
 import type { RouteModel } from './resource-model.js';
 
 export interface ApiThrottle {
@@ -18,13 +19,15 @@ export interface WebApiProps {
   readonly routes: readonly RouteModel[];
   readonly functions: Readonly<Record<string, LambdaFunction>>;
   readonly throttle: ApiThrottle;
+  /** Limits of the routes that name a throttling class, each route counted on its own. */
+  readonly routeThrottles: Readonly<Record<RouteThrottle, ApiThrottle>>;
   readonly logRetention: RetentionDays;
 }
 
 /**
  * The HTTP API: every route of resources.ts, `admin` routes behind IAM (SigV4), `public` routes open
  * (each authenticates itself: Meta's HMAC signature, the verify token; /health reveals nothing), one
- * `$default` stage with throttling and JSON access logs.
+ * `$default` stage with throttling (a route's own limit when it names a class) and JSON access logs.
  */
 export class WebApi extends Construct {
   public readonly api: HttpApi;
@@ -61,6 +64,7 @@ export class WebApi extends Construct {
       if (!integration) {
         integration = new HttpLambdaIntegration(`${route.function}Integration`, fn.function);
         integrations.set(route.function, integration);
+        fn.invokedSynchronously('API Gateway', 'A failure is answered 5xx to the caller: Meta and Wazzup24 redeliver, an admin client sees the error and retries.');
       }
       const [created] = this.api.addRoutes({
         path: route.path,
@@ -78,6 +82,18 @@ export class WebApi extends Construct {
       routes.set(`${route.method} ${route.path}`, created);
     }
     this.routes = routes;
+
+    // HttpStage has no per-route throttling yet: the L1 property, and the stage after those routes, since
+    // CloudFormation refuses settings for a route key that does not exist yet.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of props.routes) {
+      if (!route.throttle) continue;
+      const key = `${route.method} ${route.path}`;
+      const limit = props.routeThrottles[route.throttle];
+      routeSettings[key] = { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit };
+      this.stage.node.addDependency(routes.get(key)!);
+    }
+    if (Object.keys(routeSettings).length) (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
   /** Base URL of the `$default` stage, without a trailing slash. */

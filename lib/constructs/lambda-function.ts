@@ -1,8 +1,9 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AppSecret } from './app-secret.js';
 import type { DataTable } from './data-table.js';
@@ -77,17 +78,38 @@ export class LambdaFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is the runtime this project targets and tests (its LTS and Lambda support run to 2027); moving to 24 is a deliberate upgrade, not a drift.',
-    });
+    const runtimeReason =
+      'Node.js 22 is the runtime this project targets and tests (its LTS and Lambda support run to 2027); moving to 24 is a deliberate upgrade, not a drift.';
+    Validations.of(this.function).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+    );
     // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the
     // statement Tracing.ACTIVE adds can only name `*`.
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the only `*` resource in this role.',
     });
+  }
+
+  /**
+   * For a function only ever invoked synchronously (by API Gateway, an SQS event source mapping, Secrets
+   * Manager): Lambda's dead-letter setting applies to asynchronous invocations only, so there is nothing for it
+   * to catch; `failuresGoTo` says where a failure does go.
+   */
+  public invokedSynchronously(by: string, failuresGoTo: string): void {
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: `Invoked synchronously by ${by}; a Lambda dead-letter queue only receives failed asynchronous invocations. ${failuresGoTo}`,
+    });
+  }
+
+  /** Failed asynchronous invocations (after Lambda's own two retries) land in `queue` instead of vanishing. */
+  public sendAsyncFailuresTo(queue: IQueue): void {
+    (this.function.node.defaultChild as CfnFunction).deadLetterConfig = { targetArn: queue.queueArn };
+    queue.grantSendMessages(this.role);
+    // Lambda checks at create time that the role may already send to the queue.
+    this.function.node.addDependency(this.role);
   }
 
   public get functionName(): string {

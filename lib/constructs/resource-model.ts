@@ -1,7 +1,7 @@
 // The shape the stack consumes: lib/resources.ts satisfies it structurally. It is looser than the
 // declarations there (names are plain strings) so tests can hand the stack a variant, e.g. one with a
 // queue, and prove the wiring works before a real queue exists.
-import type { HttpMethod, KeySpec, RouteAuth, SecretSpec, TableSpec } from '../resources.js';
+import type { HttpMethod, KeySpec, RouteAuth, RouteThrottle, SecretSpec, TableSpec } from '../resources.js';
 
 export type TableAccess = 'read' | 'readWrite';
 export type QueueAccess = 'send' | 'consume';
@@ -28,6 +28,7 @@ export interface RouteModel {
   readonly path: string;
   readonly function: string;
   readonly auth: RouteAuth;
+  readonly throttle?: RouteThrottle;
 }
 
 export interface ResourceModel {

@@ -1,10 +1,11 @@
 import { contextInt, contextString } from './context.js';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget, SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnRotationSchedule } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { METRIC_NAMESPACE, METRIC_SERVICE, SERVICE_DIMENSION } from '../../lambdas/domain/metric-catalog.js';
 import { tokenLifecycle } from '../resources.js';
@@ -92,6 +93,9 @@ export class TokenLifecycle extends Construct {
   public readonly rotationErrorsAlarm: Alarm;
   public readonly expiryAlarm: Alarm;
   public readonly validityAlarm: Alarm;
+  /** Events neither rule could deliver and watch runs that failed after Lambda's retries. */
+  public readonly failedEvents: Queue;
+  public readonly failedEventsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: TokenLifecycleProps) {
     super(scope, id);
@@ -108,6 +112,28 @@ export class TokenLifecycle extends Construct {
     if (settings.expiryWarnDays !== tokenLifecycle.tokenExpiryWarnDays) {
       for (const fn of props.others ?? []) fn.addEnvironment('TOKEN_EXPIRY_WARN_DAYS', String(settings.expiryWarnDays));
     }
+
+    this.failedEvents = new Queue(this, 'FailedEvents', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedEvents).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'This queue is itself the dead-letter target of the token rules and the expiry watch: it is alarmed on its depth and kept 14 days; a further redrive would only hide the failure.',
+    });
+    this.failedEventsAlarm = new Alarm(this, 'FailedEventsAlarm', {
+      alarmDescription:
+        'A token lifecycle event was lost: EventBridge could not deliver a RotationFailed notice or a watch run, or a watch run failed after its retries. ' +
+        'Read the message in the FailedEvents queue (its attributes carry the error), then run `npx wa diagnose`.',
+      metric: this.failedEvents.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alerts.notify(this.failedEventsAlarm);
 
     // ----- rotation. The L1 resource rather than secret.addRotationSchedule(): the L2 also grants
     // secretsmanager:GetRandomPassword on `*`, which a token refresh never needs.
@@ -127,6 +153,10 @@ export class TokenLifecycle extends Construct {
     });
     this.rotationSchedule.node.addDependency(rotation.function.permissionsNode.findChild('SecretsManagerRotation'));
     this.rotationSchedule.node.addDependency(rotation.role);
+    rotation.invokedSynchronously(
+      'Secrets Manager, one call per rotation step',
+      'Secrets Manager marks the rotation failed and emits RotationFailed, which the rule below forwards to the alerts topic.',
+    );
 
     this.rotationErrorsAlarm = new Alarm(this, 'RotationErrors', {
       alarmDescription: 'The access token rotation Lambda failed: see its logs; the token in use is unchanged until a rotation succeeds.',
@@ -153,6 +183,7 @@ export class TokenLifecycle extends Construct {
     });
     this.rotationFailedRule.addTarget(
       new SnsTopic(alerts.topic, {
+        deadLetterQueue: this.failedEvents,
         message: RuleTargetInput.fromText(
           `WhatsApp access token: ${EventField.fromPath('$.detail.eventName')} at ${EventField.time} for ${EventField.fromPath('$.detail.additionalEventData.SecretId')}. ` +
             'See the tokenRotation function logs; run `npx wa diagnose` to check the token in use.',
@@ -165,7 +196,10 @@ export class TokenLifecycle extends Construct {
       description: 'Runs the access token expiry watch',
       schedule: Schedule.expression(settings.watchSchedule),
     });
-    this.watchRule.addTarget(new LambdaTarget(watch.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) }));
+    this.watchRule.addTarget(
+      new LambdaTarget(watch.function, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: this.failedEvents }),
+    );
+    watch.sendAsyncFailuresTo(this.failedEvents);
 
     const period = watchAlarmPeriod(settings.watchSchedule);
     const metric = (metricName: string) =>

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -37,6 +38,10 @@ export class WorkQueue extends Construct {
       visibilityTimeout: Duration.seconds(props.consumerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.spec.maxReceiveCount },
     });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This is the dead-letter queue of the work queue: the end of the line, alarmed on its depth and kept 14 days; a redrive policy here would only move failed jobs further from the person who has to look at them.',
+    });
   }
 
   /** Event source mapping with partial batch failures; the mapping grants the consume actions. */
@@ -50,5 +55,13 @@ export class WorkQueue extends Construct {
       }),
     );
     consumer.addEnvironment(this.spec.envVar, this.queue.queueUrl);
+    const mapping = consumer.function.node.children.filter((c): c is EventSourceMapping => c instanceof EventSourceMapping).at(-1);
+    if (mapping) {
+      Validations.of(mapping).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason: "Lambda supports on-failure destinations for stream and Kafka sources, not SQS: a job that keeps failing goes to the queue's own dead-letter queue through its redrive policy.",
+      });
+    }
+    consumer.invokedSynchronously('its SQS event source mapping', "A failed job returns to the queue and, after maxReceiveCount receives, moves to the queue's dead-letter queue.");
   }
 }

@@ -4,19 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as simulate } from '../../lib/cli/simulate.js';
 import { metaJson, signedRequest, statusDelivery, textDelivery } from '../../lib/local/meta-payloads.js';
 import { LocalProcess } from '../support/local-process.js';
+import { waitFor } from '../support/wait-for.js';
 
 const secrets = {
   WHATSAPP_APP_SECRET: 'e2e-app-secret',
   WHATSAPP_VERIFY_TOKEN: 'e2e-verify-token',
   ADMIN_TOKEN: 'e2e-admin-token',
+  WHATSAPP_ACCESS_TOKEN: 'EAAe2eAccessTokenNeverLogged0123456789',
   WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
 };
+const secretValues = [secrets.WHATSAPP_APP_SECRET, secrets.WHATSAPP_VERIFY_TOKEN, secrets.ADMIN_TOKEN, secrets.WHATSAPP_ACCESS_TOKEN];
 let local: LocalProcess;
 const url = (path: string) => local.url(path);
 const asAdmin = { authorization: `Bearer ${secrets.ADMIN_TOKEN}` };
 
 beforeAll(async () => {
-  local = await LocalProcess.open({ name: 'wa-e2e-', env: secrets, adminToken: secrets.ADMIN_TOKEN });
+  // DEBUG: the most a deployer can turn logging up to, so the secret check below sees every line there can be.
+  local = await LocalProcess.open({ name: 'wa-e2e-', env: { ...secrets, GRAPH_BASE_URL: 'sandbox', POWERTOOLS_LOG_LEVEL: 'DEBUG' }, adminToken: secrets.ADMIN_TOKEN });
   await local.start();
 }, 60_000);
 afterAll(async () => {
@@ -32,7 +36,7 @@ describe('local runner over HTTP', () => {
   it('prints the URLs and does not echo secrets the user set', () => {
     expect(local.output).toContain(`${url('/webhooks/whatsapp')}`);
     expect(local.output).toContain(url('/health'));
-    for (const value of [secrets.WHATSAPP_APP_SECRET, secrets.ADMIN_TOKEN, secrets.WHATSAPP_VERIFY_TOKEN]) expect(local.output).not.toContain(value);
+    for (const value of secretValues) expect(local.output).not.toContain(value);
   });
 
   it('answers health and the handshake', async () => {
@@ -90,6 +94,27 @@ describe('local runner over HTTP', () => {
     expect((await none.json()).error).toMatch(/Authorization: Bearer/);
     const wrong = await fetch(url('/contacts/KG.777'), { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
+  });
+
+  it('no line printed at DEBUG carries a secret, through a bot reply, an admin send and refused requests', async () => {
+    const command = textDelivery({ phoneNumberId: secrets.WHATSAPP_PHONE_NUMBER_ID, waId: '996555123456', userId: 'KG.777', text: '/help' });
+    const req = signedRequest(command.delivery, secrets.WHATSAPP_APP_SECRET);
+    expect((await fetch(url('/webhooks/whatsapp'), { method: 'POST', headers: req.headers, body: new Uint8Array(req.body) })).status).toBe(200);
+    const sent = await fetch(url('/messages'), {
+      method: 'POST',
+      headers: { ...asAdmin, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: '+996555123456', text: 'from the admin' }),
+    });
+    expect(sent.status, await sent.clone().text()).toBe(201);
+    // The bot's reply goes through the outbound queue and the sender, which calls Graph with the access token.
+    await waitFor(async () => {
+      const list = (await (await fetch(url('/contacts/KG.777/messages?limit=20'), { headers: asAdmin })).json()) as { items: Array<{ direction: string }> };
+      return list.items.filter((m) => m.direction === 'out').length >= 2;
+    }, 'the bot reply and the admin message are stored');
+    expect((await fetch(url('/contacts'), { headers: { authorization: `Bearer ${secrets.WHATSAPP_ACCESS_TOKEN}` } })).status).toBe(401);
+    expect((await fetch(url(`/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${secrets.ADMIN_TOKEN}&hub.challenge=1`))).status).toBe(403);
+    expect(local.output).toMatch(/"level": ?"(DEBUG|INFO)"/);
+    for (const value of secretValues) expect(local.output).not.toContain(value);
   });
 
   it('keeps the data across a restart', async () => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Table, AttributeType } from 'aws-cdk-lib/aws-dynamodb';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, ServerlessChecks, type NagPack } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { addComplianceChecks, PROJECT_ROOT, STACK_NAME } from '../../lib/stack.js';
 import { newTestApp, synthStack } from '../support/synth.js';
@@ -17,27 +18,31 @@ interface Finding {
   readonly path: string;
 }
 
-function findings(report: ReturnType<AwsSolutionsChecks['validateScope']>): Finding[] {
+function findings(report: ReturnType<NagPack['validateScope']>): Finding[] {
   return report.violations.flatMap((v) => v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '' })));
 }
 
-describe('cdk-nag AwsSolutions', () => {
-  it('the stack synthesizes with the pack registered and has zero findings of any severity', () => {
+const packs = (): NagPack[] => [new AwsSolutionsChecks(), new ServerlessChecks()];
+
+describe('cdk-nag AwsSolutions and Serverless', () => {
+  it('the stack synthesizes with both packs registered and has zero findings of any severity', () => {
     const { app } = synthStack({ compliance: true });
     const assembly = app.synth();
     const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
       pluginReports: Array<{ summary?: { status?: string }; violations?: unknown[] }>;
     };
+    // A clean run reports no plugin at all; the "is live" case below proves both packs are registered.
     for (const plugin of report.pluginReports) expect(plugin.violations ?? []).toEqual([]);
-    expect(findings(new AwsSolutionsChecks().validateScope(app))).toEqual([]);
+    for (const pack of packs()) expect(findings(pack.validateScope(app))).toEqual([]);
   }, 60_000);
 
-  it('is live: a non-compliant resource in a checked app fails synth', () => {
+  it('is live: a non-compliant resource in a checked app fails synth, for each pack', () => {
     const app = newTestApp();
     const stack = new Stack(app, 'Canary');
     new Table(stack, 'NoRecovery', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    new Queue(stack, 'NoRedrive', { enforceSSL: true });
     addComplianceChecks(app);
-    expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
+    expect(() => app.synth()).toThrow(/AwsSolutions-DDB3[\s\S]*Serverless-SQSRedrivePolicy|Serverless-SQSRedrivePolicy[\s\S]*AwsSolutions-DDB3/);
   });
 
   it('every acknowledgement is needed and has a real reason', () => {
@@ -52,12 +57,13 @@ describe('cdk-nag AwsSolutions', () => {
       }
     }
     expect(acknowledged.length).toBeGreaterThan(0);
-    // The same pack with acknowledgements ignored: each acknowledgement must hide a real finding at or
+    // The same packs with acknowledgements ignored: each acknowledgement must hide a real finding at or
     // below the construct it sits on. `isAcknowledged` is private in cdk-nag; overriding it is the only
     // way to see what the acknowledgements hide.
-    const blind = new AwsSolutionsChecks();
-    (blind as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-    const hidden = findings(blind.validateScope(app));
+    const hidden = packs().flatMap((blind) => {
+      (blind as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+      return findings(blind.validateScope(app));
+    });
     for (const ack of acknowledged) {
       expect(ack.reason.length, `${ack.rule} at ${ack.path}`).toBeGreaterThan(40);
       expect(

@@ -15,9 +15,9 @@ const functionEnv = (name: string) =>
   (all[logicalId(stack, stack.functions.get(name)!.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } })
     .Environment.Variables;
 
-it('resources.ts declares queues, each with a queue and a dead-letter queue', () => {
+it('resources.ts declares queues, each with a queue and a dead-letter queue (plus the token lifecycle failed-events queue)', () => {
   expect(declared.length).toBeGreaterThan(0);
-  template.resourceCountIs('AWS::SQS::Queue', declared.length * 2);
+  template.resourceCountIs('AWS::SQS::Queue', declared.length * 2 + 1);
   template.resourceCountIs('AWS::Lambda::EventSourceMapping', declared.length);
 });
 

@@ -75,6 +75,31 @@ describe('rotation', () => {
   });
 });
 
+describe('lost events', () => {
+  const queueId = logicalId(stack, stack.tokenLifecycle!.failedEvents);
+  const dlq = { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } };
+
+  it('both rules send what they cannot deliver to the failed-events queue, and so does a failed watch run', () => {
+    for (const [, rule] of ofType('AWS::Events::Rule')) {
+      for (const target of rule.Properties?.['Targets'] as Array<{ DeadLetterConfig?: unknown }>) expect(target.DeadLetterConfig).toEqual(dlq);
+    }
+    expect(ofType('AWS::Events::Rule')).toHaveLength(2);
+    expect(all[fnId('tokenWatch')]?.Properties?.['DeadLetterConfig']).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    const send = roleStatements(template, stack, 'tokenWatch').find((s) => asList(s.Action).includes('sqs:SendMessage'));
+    expect(referencedIds(send?.Resource)).toEqual(new Set([queueId]));
+  });
+
+  it('the queue is encrypted and its depth alarms the topic', () => {
+    expect(all[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: topicId }],
+    });
+  });
+});
+
 describe('expiry watch', () => {
   it('runs tokenWatch daily', () => {
     expect(schedules.tokenWatch.expression).toBe('rate(1 day)');
