@@ -404,8 +404,9 @@ export class GraphClient {
       let text: string;
       try {
         text = await res.text();
-      } catch {
-        text = '';
+      } catch (err) {
+        // The answer broke off (the timeout fired mid-body, the connection reset): as retryable as no answer.
+        throw this.failed(scrubMapped(transportError(describeFetchFailure(err)), secretsOf(opts, token)), { method, url: scrubUrl(url) });
       }
       if (res.ok) {
         try {

@@ -1,11 +1,17 @@
 // Idempotency keys in the messages table: one item `idem#<key>`/`idem` per key, claimed with a conditional
-// write, holding the first answer for 24 hours (the table's TTL attribute `expiresAt` removes it later).
+// write, holding the first answer for 24 hours, or 7.5 days for queued jobs (the table's TTL attribute
+// `expiresAt` removes it later).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyBegin, IdempotencyStore, StoredSend } from '../domain/sender.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * Queued jobs (bot replies, card replies) are keyed by the inbound message that caused them, and Meta redelivers
+ * a webhook for up to 7 days: their keys must outlive that, or a late redelivery would answer a command twice.
+ */
+export const JOB_IDEMPOTENCY_TTL_SECONDS = (7 * 24 + 12) * 60 * 60;
 /** A claim older than this whose holder never finished (a crashed Lambda) may be taken over. */
 export const STALE_CLAIM_MS = 60_000;
 
@@ -14,10 +20,11 @@ export const idempotencyKey = (key: string) => ({ pk: `idem#${key}`, sk: 'idem' 
 export function createIdempotencyStore(
   db: DynamoDBDocumentClient,
   tableName: string,
-  options: { now?: () => number; staleClaimMs?: number } = {},
+  options: { now?: () => number; staleClaimMs?: number; ttlSeconds?: number } = {},
 ): IdempotencyStore {
   const now = options.now ?? Date.now;
   const staleMs = options.staleClaimMs ?? STALE_CLAIM_MS;
+  const ttlSeconds = options.ttlSeconds ?? IDEMPOTENCY_TTL_SECONDS;
 
   return {
     async begin(key, fingerprint): Promise<IdempotencyBegin> {
@@ -27,7 +34,7 @@ export function createIdempotencyStore(
         await db.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...idempotencyKey(key), state: 'pending', fingerprint, claimedAt: at, expiresAt: nowS + IDEMPOTENCY_TTL_SECONDS },
+            Item: { ...idempotencyKey(key), state: 'pending', fingerprint, claimedAt: at, expiresAt: nowS + ttlSeconds },
             // Free, expired (TTL deletes lazily), or a stale claim of the same request.
             ConditionExpression:
               'attribute_not_exists(pk) OR expiresAt < :nowS OR (#state = :pending AND claimedAt < :stale AND fingerprint = :fp)',
@@ -63,7 +70,7 @@ export function createIdempotencyStore(
             ':done': 'done',
             ':answer': JSON.stringify(answer),
             ':at': at,
-            ':expires': Math.floor(at / 1000) + IDEMPOTENCY_TTL_SECONDS,
+            ':expires': Math.floor(at / 1000) + ttlSeconds,
           },
         }),
       );

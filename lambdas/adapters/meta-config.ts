@@ -8,7 +8,8 @@ import { GraphClient } from './graph-client.js';
 export interface MetaConfig {
   appId?: string;
   phoneNumberId?: string;
-  graph: { baseUrl?: string; version?: string };
+  /** `timeoutMs`: GRAPH_TIMEOUT_MS, per Graph call (the client's default is 10 s). */
+  graph: { baseUrl?: string; version?: string; timeoutMs?: number };
 }
 
 export function metaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MetaConfig {
@@ -21,6 +22,12 @@ export function metaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MetaCon
   if (phoneNumberId) config.phoneNumberId = phoneNumberId.trim();
   if (baseUrl) config.graph.baseUrl = baseUrl;
   if (version) config.graph.version = version;
+  const timeout = optionalEnv('GRAPH_TIMEOUT_MS', env);
+  if (timeout !== undefined) {
+    const ms = Number(timeout);
+    if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new Error(`GRAPH_TIMEOUT_MS must be whole milliseconds from 100 to 60000, got "${timeout}"`);
+    config.graph.timeoutMs = ms;
+  }
   return config;
 }
 

@@ -143,6 +143,8 @@ export interface SenderDeps {
   idempotency: IdempotencyStore;
   metrics?: MetricSink;
   now?: () => Date;
+  /** Failures that are survived rather than thrown (an accepted send whose answer could not be stored). */
+  log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export interface SendResult {
@@ -320,6 +322,20 @@ export function createSender(deps: SenderDeps): Sender {
     return { outcome: { ok: true, wamid, contactId: contact.id }, record, retryable: false };
   }
 
+  /** Stores the answer, trying twice (a throttled or briefly failing write); the last error when both fail. */
+  async function finishOrError(key: string, answer: StoredSend): Promise<unknown> {
+    let last: unknown;
+    for (let i = 0; i < 2; i++) {
+      try {
+        await deps.idempotency.finish(key, answer);
+        return undefined;
+      } catch (error) {
+        last = error;
+      }
+    }
+    return last ?? new Error('finish failed');
+  }
+
   return {
     async send(request) {
       const key = request.idempotencyKey;
@@ -349,7 +365,24 @@ export function createSender(deps: SenderDeps): Sender {
       // The answer first: if the record write fails, a retry finds the answer and writes the record then,
       // instead of calling Graph a second time.
       const { retryable: _ignored, ...answer } = result;
-      await deps.idempotency.finish(key, answer);
+      const finishError = await finishOrError(key, answer);
+      if (finishError !== undefined && result.outcome.ok) {
+        // Graph accepted the message but its answer could not be kept: failing now would make the caller retry,
+        // and the retry would take the claim over once it is stale and send the message a second time. The send
+        // is done, so it is reported done; the record is written if it can be (status webhooks would create it).
+        deps.log?.('the answer of an accepted send could not be stored under its idempotency key', {
+          idempotencyKey: key,
+          wamid: result.outcome.wamid,
+          error: String(finishError),
+        });
+        if (result.record) {
+          await deps.messages.recordOutbound(result.record).catch((error: unknown) =>
+            deps.log?.('the record of an accepted send could not be written', { wamid: result.record?.id, error: String(error) }),
+          );
+        }
+        return { outcome: result.outcome, replayed: false };
+      }
+      if (finishError !== undefined) throw finishError;
       if (result.record) await deps.messages.recordOutbound(result.record);
       return { outcome: result.outcome, replayed: false };
     },

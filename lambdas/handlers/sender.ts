@@ -6,12 +6,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queues } from '../../lib/resources.js';
 import { isLang } from '../domain/language.js';
-import { decodeJob, handleOutboundJob, InvalidJob, type JobDeps } from '../domain/outbound-job.js';
+import { decodeJob, handleOutboundJob, InvalidJob, jobKey, type JobDeps, type JobResult } from '../domain/outbound-job.js';
 import { createSender, graphChannel } from '../domain/sender.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
-import { createIdempotencyStore } from '../adapters/idempotency-store.js';
+import { createIdempotencyStore, JOB_IDEMPOTENCY_TTL_SECONDS } from '../adapters/idempotency-store.js';
 import { logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
 import { graphClientFromEnv } from '../adapters/meta-config.js';
@@ -23,27 +23,48 @@ import { wazzupChannel, wazzupClientFromEnv } from '../adapters/wazzup-channel.j
 export interface SenderHandlerDeps {
   jobs: JobDeps;
   queue: Pick<JobQueue, 'changeVisibility'>;
+  /** Seconds a job that failed unexpectedly (a store outage) stays hidden. Default UNEXPECTED_FAILURE_DELAY_SECONDS. */
+  unexpectedFailureDelaySeconds?: number;
+  /** The queue's maxReceiveCount: an unexpected failure on the last receive is counted as a failed send. */
+  maxReceiveCount?: number;
 }
 
 export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const hide = (record: SQSRecord, seconds: number, why: string) => hideThenFail(deps.queue, record, seconds, why);
+  const unexpectedDelay = deps.unexpectedFailureDelaySeconds ?? UNEXPECTED_FAILURE_DELAY_SECONDS;
+  const maxReceives = deps.maxReceiveCount ?? queues.outbound.maxReceiveCount;
 
-  async function handleRecord(record: SQSRecord): Promise<void> {
+  async function handleRecord(record: SQSRecord, inFlight: Map<string, Promise<unknown>>): Promise<void> {
     const attempt = attemptOf(record);
     // Keys in each line rather than appended to the logger: the records of a batch are handled concurrently.
     const base = { queue_message_id: record.messageId, attempt };
-    let result;
+    let result: JobResult;
     try {
       const job = decodeJob(record.body);
-      result = await handleOutboundJob(job, attempt, deps.jobs);
+      // Copies of one job in a batch (Meta redelivered the command) run one after the other: run side by side,
+      // all but one would find the idempotency claim busy and wait out a retry delay to learn it was sent.
+      const key = jobKey(job);
+      const before = inFlight.get(key);
+      const mine = (async () => {
+        if (before) await before.catch(() => undefined);
+        return handleOutboundJob(job, attempt, deps.jobs);
+      })();
+      inFlight.set(key, mine);
+      result = await mine;
     } catch (error) {
       if (error instanceof InvalidJob) {
         // Never dropped: straight back to the queue until the redrive policy parks it in the DLQ for a person.
         logger.error('unusable outbound job: sending it to the dead-letter queue', { ...base, reason: error.message });
         return hide(record, 0, error.message);
       }
+      if (attempt >= maxReceives) {
+        // Its last receive: the job goes to the dead-letter queue (alarmed), counted like any send given up.
+        logger.error('outbound job failed unexpectedly on its last attempt: it goes to the dead-letter queue', { ...base, error: error as Error });
+        metricSink.emit('Outbound', 1, { result: 'failed', code: 'error' });
+        return hide(record, 0, String(error));
+      }
       logger.error('outbound job failed unexpectedly', { ...base, error: error as Error });
-      return hide(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
+      return hide(record, unexpectedDelay, String(error));
     }
     switch (result.action) {
       case 'done':
@@ -59,9 +80,13 @@ export function createSenderHandler(deps: SenderHandlerDeps): (event: SQSEvent) 
     }
   }
 
-  return async (event) =>
+  return async (event) => {
+    const inFlight = new Map<string, Promise<unknown>>();
     // A processor per invocation: it keeps per-batch state.
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+    return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, inFlight), new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
+    });
+  };
 }
 
 export function defaultSenderDeps(): SenderHandlerDeps {
@@ -79,8 +104,9 @@ export function defaultSenderDeps(): SenderHandlerDeps {
         channels: { meta: graphChannel(graph), wazzup24: wazzupChannel(wazzupClientFromEnv()) },
         contacts,
         messages,
-        idempotency: createIdempotencyStore(dynamo, messagesTable),
+        idempotency: createIdempotencyStore(dynamo, messagesTable, { ttlSeconds: JOB_IDEMPOTENCY_TTL_SECONDS }),
         metrics: metricSink,
+        log: (message, fields) => logger.error(message, fields),
       }),
       contacts,
       bot: {

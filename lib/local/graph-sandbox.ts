@@ -93,7 +93,18 @@ export interface FailOptions {
   /** Default: the status Meta uses for that code (see graph-sandbox-errors.ts). */
   httpStatus?: number;
   /** Which requests it applies to. Default: any Graph API call (not media downloads). */
-  match?: 'any' | 'messages' | 'media' | ((req: { method: string; path: string }) => boolean);
+  match?: 'any' | 'messages' | 'media' | ((req: { method: string; path: string; body: unknown }) => boolean);
+  /** Answer this text (as text/html) instead of a Graph error body: a load balancer's or proxy's error page. */
+  text?: string;
+}
+
+export interface StallOptions {
+  /** How long each matching request is held before it is handled. */
+  ms: number;
+  /** How many matching requests stall. Default 1. */
+  times?: number;
+  /** Which requests. Default: message sends (`POST /{id}/messages`). */
+  match?: FailOptions['match'];
 }
 
 export interface StatusFlowOptions {
@@ -121,6 +132,12 @@ export interface GraphSandbox {
   /** Every status webhook POST attempt. */
   webhooks: WebhookDelivery[];
   failNext(codeOrBody: number | { error: Record<string, unknown> }, opts?: FailOptions): void;
+  /**
+   * Holds the next matching requests for `ms` before handling them, as a slow or hung Graph does. A request
+   * whose client gave up meanwhile (its timeout) is dropped unhandled and recorded with status 0: the send
+   * never happened, so the client's retry is the only one that reaches `sent`.
+   */
+  stallNext(opts: StallOptions): void;
   setStatusFlow(steps: StatusStep[], opts?: StatusFlowOptions): void;
   media: {
     register(id: string, bytes: Uint8Array, mimeType: string): RegisteredMedia;
@@ -131,14 +148,21 @@ export interface GraphSandbox {
   addToken(token: Partial<SandboxToken> & { token: string }): SandboxToken;
   /** Resolves once every scheduled status webhook has been delivered (or given up). */
   settled(): Promise<void>;
-  /** Clears records, injected failures and status-flow overrides. */
+  /** Clears records, injected failures and stalls, and status-flow overrides. */
   reset(): void;
   close(): Promise<void>;
 }
 
 interface Injection {
   body: { error: Record<string, unknown> };
+  text?: string;
   httpStatus: number;
+  remaining: number;
+  match: NonNullable<FailOptions['match']>;
+}
+
+interface Stall {
+  ms: number;
   remaining: number;
   match: NonNullable<FailOptions['match']>;
 }
@@ -172,6 +196,7 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
   const sent: SentMessage[] = [];
   const webhooks: WebhookDelivery[] = [];
   let injections: Injection[] = [];
+  let stalls: Stall[] = [];
   let defaultFlow: StatusStep[] = DEFAULT_FLOW;
   let overrides: FlowOverride[] = [];
   const media = new Map<string, StoredMedia>();
@@ -236,7 +261,25 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
       return serveMediaDownload(url, token, record, res);
     }
 
-    const injection = takeInjection(method, path, segments);
+    const stall = takeMatching(stalls, method, path, segments, body);
+    if (stall) {
+      stalls = stalls.filter((s) => s.remaining > 0);
+      const gone = new AbortController();
+      res.once('close', () => gone.abort());
+      const held = sleep(stall.ms, AbortSignal.any([gone.signal, shutdown.signal]));
+      pending.add(held);
+      await held.finally(() => pending.delete(held));
+      if (gone.signal.aborted || res.destroyed) {
+        record(0, 'client closed the connection while the request was held');
+        return;
+      }
+    }
+
+    const injection = takeInjection(method, path, segments, body);
+    if (injection?.text !== undefined) {
+      record(injection.httpStatus, injection.text);
+      return send(res, injection.httpStatus, injection.text, 'text/html; charset=UTF-8');
+    }
     if (injection) return reply(injection.httpStatus, injection.body);
 
     const [first, second, third] = segments;
@@ -265,16 +308,28 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
   type Reply = (status: number, response: unknown) => void;
   type ReplyError = (spec: GraphErrorSpec) => void;
 
-  function takeInjection(method: string, path: string, segments: string[]): Injection | undefined {
-    const hit = injections.find((inj) => {
+  /** The first of `list` with requests left that matches this one, its count taken down by one. */
+  function takeMatching<T extends { remaining: number; match: NonNullable<FailOptions['match']> }>(
+    list: T[],
+    method: string,
+    path: string,
+    segments: string[],
+    body: unknown,
+  ): T | undefined {
+    const hit = list.find((inj) => {
       if (inj.remaining <= 0) return false;
-      if (typeof inj.match === 'function') return inj.match({ method, path });
+      if (typeof inj.match === 'function') return inj.match({ method, path, body });
       if (inj.match === 'messages') return method === 'POST' && segments[1] === 'messages';
       if (inj.match === 'media') return method === 'GET' && segments.length === 1 && media.has(segments[0]!);
       return true;
     });
+    if (hit) hit.remaining -= 1;
+    return hit;
+  }
+
+  function takeInjection(method: string, path: string, segments: string[], body: unknown): Injection | undefined {
+    const hit = takeMatching(injections, method, path, segments, body);
     if (!hit) return undefined;
-    hit.remaining -= 1;
     injections = injections.filter((i) => i.remaining > 0);
     // A fresh fbtrace_id per answer, as Graph gives.
     return { ...hit, body: { error: { ...hit.body.error, ...('fbtrace_id' in hit.body.error ? { fbtrace_id: fbtraceId() } : {}) } } };
@@ -551,7 +606,17 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
       if (!isRecord(body) || !isRecord(body.error)) throw new TypeError('failNext needs a Meta error code or a { error: { … } } body');
       const code = typeof body.error['code'] === 'number' ? body.error['code'] : undefined;
       const httpStatus = failOpts.httpStatus ?? spec?.httpStatus ?? (code !== undefined ? errorSpecFor(code).httpStatus : 400);
-      injections.push({ body, httpStatus, remaining: failOpts.times ?? 1, match: failOpts.match ?? 'any' });
+      injections.push({
+        body,
+        httpStatus,
+        remaining: failOpts.times ?? 1,
+        match: failOpts.match ?? 'any',
+        ...(failOpts.text !== undefined ? { text: failOpts.text } : {}),
+      });
+    },
+    stallNext(stallOpts) {
+      if (!Number.isInteger(stallOpts.ms) || stallOpts.ms < 1) throw new RangeError('stallNext needs ms, a positive whole number of milliseconds');
+      stalls.push({ ms: stallOpts.ms, remaining: stallOpts.times ?? 1, match: stallOpts.match ?? 'messages' });
     },
     setStatusFlow(steps, flowOpts = {}) {
       if (flowOpts.times === undefined && flowOpts.to === undefined) {
@@ -599,6 +664,7 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
       sent.length = 0;
       webhooks.length = 0;
       injections = [];
+      stalls = [];
       overrides = [];
       defaultFlow = DEFAULT_FLOW;
     },

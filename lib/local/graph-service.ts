@@ -92,10 +92,12 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
 
 export const SANDBOX_FAIL_PATH = '/local/graph/fail';
 export const SANDBOX_SENT_PATH = '/local/graph/sent';
+export const SANDBOX_STALL_PATH = '/local/graph/stall';
 
 /** Local-only routes (never deployed) that let a person or a script steer the running Graph sandbox:
  *  `POST /local/graph/fail` `{ code, times?, httpStatus? }` makes the next message sends fail with a Meta
- *  error code; `GET /local/graph/sent` lists what the sandbox accepted, newest last. */
+ *  error code; `POST /local/graph/stall` `{ ms, times? }` holds the next message sends for `ms` (a client that
+ *  times out meanwhile gets nothing sent); `GET /local/graph/sent` lists what the sandbox accepted, newest last. */
 export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): Record<string, LocalRoute> {
   const noSandbox = { statusCode: 409, body: { error: 'local mode talks to the real Graph API (WHATSAPP_ACCESS_TOKEN is set): there is no sandbox to steer' } };
   return {
@@ -116,6 +118,23 @@ export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): R
       }
       box.failNext(code as number, { times: times as number, match: 'messages', ...(httpStatus !== undefined ? { httpStatus: httpStatus as number } : {}) });
       return { statusCode: 200, body: { failing: { code, times, match: 'messages' } } };
+    },
+    [`POST ${SANDBOX_STALL_PATH}`]: async ({ body }) => {
+      const box = sandbox();
+      if (!box) return noSandbox;
+      let request: unknown;
+      try {
+        request = JSON.parse(body.toString('utf8'));
+      } catch {
+        return { statusCode: 400, body: { error: 'body must be JSON: { "ms": <milliseconds>, "times"?: n }' } };
+      }
+      const { ms, times = 1 } = (request ?? {}) as { ms?: unknown; times?: unknown };
+      if (!Number.isInteger(ms) || (ms as number) < 1 || (ms as number) > 600_000) {
+        return { statusCode: 400, body: { error: 'ms must be a whole number of milliseconds from 1 to 600000' } };
+      }
+      if (!Number.isInteger(times) || (times as number) < 1) return { statusCode: 400, body: { error: 'times must be a positive integer' } };
+      box.stallNext({ ms: ms as number, times: times as number, match: 'messages' });
+      return { statusCode: 200, body: { stalling: { ms, times, match: 'messages' } } };
     },
     [`GET ${SANDBOX_SENT_PATH}`]: async () => {
       const box = sandbox();

@@ -1,0 +1,132 @@
+// The local stack under load in its own process (`bin/local.ts`, as `npm start` runs it), so the server's CPU is
+// not shared with autocannon's event loop: a free port, a temporary DATA_DIR, stopped with SIGINT like Ctrl-C,
+// and the directory removed afterwards.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The banner is one write that ends with this line (lib/local/banner.ts), so the stack is fully up. */
+const READY_LINE = 'Ctrl-C stops.';
+/** Only the tail of the child's output is kept: under load it can print a line per request. */
+const OUTPUT_TAIL_CHARS = 64 * 1024;
+
+export interface LocalStackOptions {
+  /** Set on top of this process's environment (PORT, DATA_DIR and POWERTOOLS_LOG_LEVEL=WARN are set here). */
+  env?: NodeJS.ProcessEnv;
+  /** Removed from the child's environment: a real token in the shell must not turn the sandbox off. */
+  without?: string[];
+  /** Extra node flags for the child, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  startTimeoutMs?: number;
+}
+
+export interface RunningStack {
+  url: string;
+  port: number;
+  dataDir: string;
+  pid: number | undefined;
+  /** CPU seconds (user + system) the stack has used so far; undefined where /proc is not available. */
+  cpuSeconds(): number | undefined;
+  /** The last 64 KB the child printed (stdout and stderr). */
+  output(): string;
+  /** SIGINT, wait for the exit, remove DATA_DIR. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<RunningStack> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'wa-load-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...options.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+  };
+  for (const name of options.without ?? []) delete env[name];
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'bin/local.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const append = (d: Buffer) => {
+    output += d.toString('utf8');
+    if (output.length > 2 * OUTPUT_TAIL_CHARS) output = output.slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  // If this process dies without close(), the child must not keep the port and the directory.
+  const killOnExit = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((ok) => child.once('exit', ok));
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      process.off('exit', killOnExit);
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+
+  try {
+    await new Promise<void>((ok, fail) => {
+      const deadline = setTimeout(() => done(new Error(`local stack not ready within ${options.startTimeoutMs ?? 90_000} ms:\n${output}`)), options.startTimeoutMs ?? 90_000);
+      const poll = setInterval(() => output.includes(READY_LINE) && done(), 50);
+      const onExit = (code: number | null) => done(new Error(`local stack exited with ${code} before it was ready:\n${output}`));
+      child.once('exit', onExit);
+      function done(error?: Error) {
+        clearTimeout(deadline);
+        clearInterval(poll);
+        child.off('exit', onExit);
+        if (error) fail(error);
+        else ok();
+      }
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    pid: child.pid,
+    cpuSeconds: () => (child.pid ? procCpuSeconds(child.pid) : undefined),
+    output: () => output.slice(-OUTPUT_TAIL_CHARS),
+    close,
+  };
+}
+
+let clockTicks: number | undefined;
+
+/** utime + stime of a process from /proc/<pid>/stat (Linux), in seconds. */
+function procCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}

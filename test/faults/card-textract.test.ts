@@ -1,0 +1,164 @@
+// The card worker as deployed (raw-bytes QR, then Textract DetectDocumentText on the stored S3 object) with
+// Textract throttling: the job is retried through the card queue and the card completes; and a card job that
+// fails every time: after the queue's maxReceiveCount receives the customer is told the card could not be read
+// and fauxqs' redrive policy parks the job in the dead-letter queue.
+// Real parts: the webhook handler with real HMACs, dynalite, fauxqs (card and outbound queues, the media bucket
+// in its S3), the Graph sandbox (media download, the reply), zxing-wasm. Textract is the one mocked client
+// (aws-sdk-client-mock, which replaces `send`, so the SDK's own retries are not in play: what is shown is the
+// job's retry, which in AWS comes on top of the SDK's); every request it got is asserted.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DetectDocumentTextCommand, TextractClient, type DetectDocumentTextCommandOutput } from '@aws-sdk/client-textract';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mediaKeyFor } from '../../lambdas/adapters/media-store.js';
+import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
+import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
+import type { HttpHandler } from '../../lib/local/handlers.js';
+import { mediaDelivery, metaJson } from '../../lib/local/meta-payloads.js';
+import { localSqsClient } from '../../lib/local/queue-poller.js';
+import { queues } from '../../lib/resources.js';
+import { deliveryEvent } from '../support/api-events.js';
+import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { drainQueue, minutesAgo } from './support.js';
+
+const TOKEN = 'faults-card-token';
+const CARD = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/cards/en-northwind-dept.png')));
+const DETECTED = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../fixtures/textract/en-northwind-photo.detect-document-text.json'), 'utf8'),
+) as DetectDocumentTextCommandOutput;
+
+const textract = mockClient(TextractClient);
+let db: TestDynamo;
+let local: LocalQueues;
+let sandbox: GraphSandbox;
+let sqs: ReturnType<typeof localSqsClient>;
+let webhook: HttpHandler;
+let cardWorker: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let sender: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let emitted: { name: string; dims: unknown }[] = [];
+let customerN = 0;
+
+beforeAll(async () => {
+  db = await startTestDynamo();
+  local = await startLocalQueues({ prefix: 'faults-card' });
+  sandbox = await startGraphSandbox({ appSecret: TEST_APP_SECRET, accessToken: TOKEN, statusDelayMs: 60_000 });
+  Object.assign(process.env, local.env, {
+    S3_FORCE_PATH_STYLE: 'true',
+    WHATSAPP_ACCESS_TOKEN: TOKEN,
+    GRAPH_BASE_URL: sandbox.url,
+    OCR_ENGINE: 'textract',
+    // Retries visible again at once: the test waits for receives, not for the clock.
+    CARD_RETRY_DELAYS_SECONDS: '0',
+  });
+  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
+  const emit = metricSink.emit.bind(metricSink);
+  vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
+    emitted.push({ name, dims: dims[0] });
+    return (emit as (...a: unknown[]) => void)(name, value, ...dims);
+  });
+  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
+  // The deployed card worker module: its handler is built at import from the environment above.
+  cardWorker = (await import('../../lambdas/handlers/card-worker.js')).handler;
+  const mod = await import('../../lambdas/handlers/sender.js');
+  const deps = mod.defaultSenderDeps();
+  sender = mod.createSenderHandler({ ...deps, jobs: { ...deps.jobs, retry: { random: () => 0 } } });
+  sqs = localSqsClient(local.endpoint);
+}, 30_000);
+
+afterAll(async () => {
+  textract.restore();
+  vi.restoreAllMocks();
+  sqs?.destroy();
+  await sandbox?.close();
+  await local?.close();
+  await db?.close();
+});
+
+beforeEach(() => {
+  textract.reset();
+  sandbox.reset();
+  emitted = [];
+});
+
+/** A customer sends the card photo: Graph media in the sandbox, a signed webhook, the job on the card queue. */
+async function sendCard(): Promise<{ waId: string; messageId: string; mediaId: string }> {
+  customerN += 1;
+  const waId = `44770095${String(1000 + customerN)}`;
+  const media = sandbox.media.register(`88${Date.now()}${customerN}`, CARD, 'image/png');
+  const { delivery, messageId } = mediaDelivery({
+    phoneNumberId: DEFAULT_PHONE_NUMBER_ID,
+    kind: 'image',
+    mediaId: media.id,
+    mimeType: 'image/png',
+    sha256Hex: media.sha256,
+    waId,
+    name: 'Card Sender',
+    timestamp: minutesAgo(2),
+  });
+  const res = await webhook(deliveryEvent(metaJson(delivery), TEST_APP_SECRET));
+  expect(res.statusCode, res.body).toBe(200);
+  return { waId, messageId, mediaId: media.id };
+}
+
+const throttled = (name: 'ThrottlingException' | 'ProvisionedThroughputExceededException') =>
+  Object.assign(new Error(name === 'ThrottlingException' ? 'Rate exceeded' : 'Provisioned rate exceeded'), { name, $fault: 'client', $retryable: { throttling: true } });
+
+const repliesTo = (waId: string) => sandbox.sent.filter((s) => s.waId === waId).map((s) => (s.body['text'] as { body: string }).body);
+const mediaLookups = (mediaId: string) => sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/${mediaId}`);
+const cardMessage = async (id: string) => (await db.scan('messages')).find((m) => m['id'] === id)!;
+const dlq = () => local.server.inspectQueue(local.queues.card.dlqName)!.messages.ready.map((m) => JSON.parse(m.body) as { messageId: string });
+
+describe('Textract throttling and a poison card job', () => {
+  it('keeps the worker\'s attempts equal to the card queue\'s redrive count', () => {
+    expect(JSON.parse(local.server.inspectQueue(local.queues.card.name)!.attributes['RedrivePolicy']!)).toMatchObject({
+      maxReceiveCount: queues.card.maxReceiveCount,
+    });
+    expect(queues.card.maxReceiveCount).toBe(3);
+  });
+
+  it('Throttling, then ProvisionedThroughputExceeded, then an answer: the card completes on its third attempt', async () => {
+    textract.on(DetectDocumentTextCommand).rejectsOnce(throttled('ThrottlingException')).rejectsOnce(throttled('ProvisionedThroughputExceededException')).resolves(DETECTED);
+    const { waId, messageId, mediaId } = await sendCard();
+    const run = await drainQueue(sqs, local.queues.card, cardWorker, { batchSize: queues.card.batchSize });
+    expect(run).toEqual({ batches: 3, failures: 2 });
+
+    const calls = textract.commandCalls(DetectDocumentTextCommand);
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      expect(call.args[0].input).toEqual({ Document: { S3Object: { Bucket: local.mediaBucket, Name: mediaKeyFor(messageId) } } });
+    }
+    // The retries resumed from the stored photo: Graph was asked for the media once.
+    expect(mediaLookups(mediaId)).toHaveLength(1);
+    expect(await cardMessage(messageId)).toMatchObject({ cardStage: 'replied', cardStatus: 'created', cardName: 'Maria Gonzalez' });
+    expect(dlq().map((j) => j.messageId)).not.toContain(messageId);
+
+    await drainQueue(sqs, local.queues.outbound, sender);
+    const replies = repliesTo(waId);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/^I read the business card and created a contact:/);
+    expect(replies[0]).toContain('Maria Gonzalez');
+    expect(emitted.filter((e) => e.name === 'CardResults')).toEqual([{ name: 'CardResults', dims: { result: 'ocr' } }]);
+  });
+
+  it('Textract failing on every attempt: the customer is told after the last one, and the job is dead-lettered', async () => {
+    textract.on(DetectDocumentTextCommand).rejects(throttled('ProvisionedThroughputExceededException'));
+    const { waId, messageId } = await sendCard();
+    const run = await drainQueue(sqs, local.queues.card, cardWorker, { batchSize: queues.card.batchSize });
+    // Three receives, all reported failed; the fourth receive is where fauxqs' redrive moves it to the DLQ.
+    expect(run).toEqual({ batches: 3, failures: 3 });
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(queues.card.maxReceiveCount);
+    expect(dlq().map((j) => j.messageId)).toContain(messageId);
+
+    const item = await cardMessage(messageId);
+    expect(item).toMatchObject({ cardStage: 'media_stored', cardStatus: 'unreadable', cardFailure: { final: false } });
+    expect(String((item['cardFailure'] as { reason: string }).reason)).toMatch(/ProvisionedThroughputExceededException/);
+
+    await drainQueue(sqs, local.queues.outbound, sender);
+    const replies = repliesTo(waId);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/^Sorry, I couldn't read this business card/);
+    expect(emitted.filter((e) => e.name === 'CardResults')).toEqual([{ name: 'CardResults', dims: { result: 'failed' } }]);
+  });
+});

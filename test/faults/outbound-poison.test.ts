@@ -1,0 +1,105 @@
+// A bot reply that can never be sent: the job is retried up to the outbound queue's maxReceiveCount, then
+// fauxqs' redrive policy parks it in the dead-letter queue, and nothing is dropped silently: a Graph failure is
+// recorded on a `failed` outbound message (`unsent.job:cmd:<wamid>`, with Meta's code) and counted as
+// Outbound{result=failed}; a failure with no Graph answer to record (the store itself down) is counted as
+// Outbound{result=failed, code=error} on the last attempt. The customer cannot be told: the reply is what failed.
+// Real parts: the webhook handler with real HMACs, dynalite, fauxqs, the Graph sandbox.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
+import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
+import type { HttpHandler } from '../../lib/local/handlers.js';
+import { metaJson, textDelivery } from '../../lib/local/meta-payloads.js';
+import { localSqsClient } from '../../lib/local/queue-poller.js';
+import { queues } from '../../lib/resources.js';
+import { deliveryEvent } from '../support/api-events.js';
+import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { drainQueue, injectFaults, minutesAgo, serviceError, type FaultInjector } from './support.js';
+
+const TOKEN = 'faults-poison-token';
+
+let db: TestDynamo;
+let local: LocalQueues;
+let sandbox: GraphSandbox;
+let sqs: ReturnType<typeof localSqsClient>;
+let webhook: HttpHandler;
+let sender: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let faults: FaultInjector;
+let emitted: { name: string; dims: unknown }[] = [];
+let customerN = 0;
+
+beforeAll(async () => {
+  db = await startTestDynamo();
+  local = await startLocalQueues({ prefix: 'faults-poison' });
+  sandbox = await startGraphSandbox({ appSecret: TEST_APP_SECRET, accessToken: TOKEN, statusDelayMs: 60_000 });
+  Object.assign(process.env, local.env, { WHATSAPP_ACCESS_TOKEN: TOKEN, GRAPH_BASE_URL: sandbox.url });
+  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
+  const emit = metricSink.emit.bind(metricSink);
+  vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
+    emitted.push({ name, dims: dims[0] });
+    return (emit as (...a: unknown[]) => void)(name, value, ...dims);
+  });
+  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
+  const mod = await import('../../lambdas/handlers/sender.js');
+  const deps = mod.defaultSenderDeps();
+  // Every retry visible again at once: the test counts receives, not seconds.
+  sender = mod.createSenderHandler({ ...deps, jobs: { ...deps.jobs, retry: { random: () => 0 } }, unexpectedFailureDelaySeconds: 0 });
+  sqs = localSqsClient(local.endpoint);
+  const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
+  faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failDynamo');
+}, 30_000);
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  sqs?.destroy();
+  await sandbox?.close();
+  await local?.close();
+  await db?.close();
+});
+
+beforeEach(() => {
+  sandbox.reset();
+  faults.reset();
+  emitted = [];
+});
+
+async function sendHelp(): Promise<{ waId: string; messageId: string }> {
+  customerN += 1;
+  const waId = `99655566${String(1000 + customerN)}`;
+  const { delivery, messageId } = textDelivery({ phoneNumberId: DEFAULT_PHONE_NUMBER_ID, waId, userId: `KG.poison${customerN}`, name: 'Aigul', text: '/help', timestamp: minutesAgo(3) });
+  expect((await webhook(deliveryEvent(metaJson(delivery), TEST_APP_SECRET))).statusCode).toBe(200);
+  return { waId, messageId };
+}
+
+const dlq = () => local.server.inspectQueue(local.queues.outbound.dlqName)!.messages.ready.map((m) => JSON.parse(m.body) as { kind: string; messageId: string });
+const sendCalls = (waId: string) => sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages') && (r.body as { to?: string }).to === `+${waId}`);
+const outboundOf = (e: { name: string; dims: unknown }) => (e.name === 'Outbound' ? e.dims : undefined);
+
+describe('a poison outbound job', () => {
+  it('Graph answering 503 every time: six attempts, the dead-letter queue, a failed record with the code, one Outbound failure', async () => {
+    const { waId, messageId } = await sendHelp();
+    sandbox.failNext(2, { times: 100, httpStatus: 503, match: ({ body }) => (body as { to?: string }).to === `+${waId}` });
+    const run = await drainQueue(sqs, local.queues.outbound, sender);
+    expect(run).toEqual({ batches: queues.outbound.maxReceiveCount, failures: queues.outbound.maxReceiveCount });
+    expect(sendCalls(waId).map((r) => r.status)).toEqual(Array(queues.outbound.maxReceiveCount).fill(503));
+    expect(sandbox.sent).toEqual([]);
+    expect(dlq()).toContainEqual(expect.objectContaining({ kind: 'command', command: 'help', messageId }));
+
+    const failed = (await db.scan('messages')).find((m) => m['id'] === `unsent.job:cmd:${messageId}`);
+    expect(failed).toMatchObject({ direction: 'out', status: 'failed', context: { messageId } });
+    expect((failed!['statuses'] as { status: string; errors: { code: number }[] }[])[0]).toMatchObject({ status: 'failed', errors: [{ code: 2 }] });
+    expect(emitted.map(outboundOf).filter(Boolean)).toEqual([{ result: 'failed', code: '2' }]);
+    expect(emitted.filter((e) => e.name === 'GraphRetries')).toHaveLength(queues.outbound.maxReceiveCount - 1);
+  });
+
+  it('the store failing every time: six attempts, the dead-letter queue, and the failure counted on the last one', async () => {
+    const { waId, messageId } = await sendHelp();
+    faults.failWhen(() => true);
+    const run = await drainQueue(sqs, local.queues.outbound, sender);
+    faults.failWhen(undefined);
+    expect(run).toEqual({ batches: queues.outbound.maxReceiveCount, failures: queues.outbound.maxReceiveCount });
+    expect(sendCalls(waId)).toEqual([]);
+    expect(dlq()).toContainEqual(expect.objectContaining({ kind: 'command', messageId }));
+    expect(emitted.map(outboundOf).filter(Boolean)).toEqual([{ result: 'failed', code: 'error' }]);
+  });
+});
