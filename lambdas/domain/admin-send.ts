@@ -50,7 +50,7 @@ export async function planAdminSend(
   if (contactId !== undefined) {
     if (typeof contactId !== 'string' || contactId === '') return invalid('contactId', 'must be a non-empty string');
     contact = await deps.contacts?.get(contactId);
-    if (!contact) return { ok: false, status: 404, field: 'contactId', error: `contact ${contactId} does not exist` };
+    if (!contact) return { ok: false, status: 404, field: 'contactId', error: `contactId: contact ${JSON.stringify(contactId)} does not exist` };
   }
   const channel: Channel = given ?? contact?.channel ?? 'meta';
   const from = body['phoneNumberId'] ?? (channel === 'wazzup24' ? deps.defaults.wazzupChannelId : deps.defaults.phoneNumberId);

@@ -73,7 +73,9 @@ export function parseMecard(text: string, options: { defaultCountry?: CountryCod
       case 'N': {
         // `N:Last,First` (an escaped `\,` is part of a name, not the separator)
         const [last = '', first = ''] = splitUnescaped(value, ',').map((s) => unescapeField(s).trim());
-        card.name ??= [first, last].filter(Boolean).join(' ');
+        // `N:,` names nobody: leave the name unset rather than empty.
+        const name = [first, last].filter(Boolean).join(' ');
+        if (name) card.name ??= name;
         break;
       }
       case 'TEL':

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { arr, canonicalJson, idOf, isObject, prop, str, unixToIso, type JsonObject } from './json.js';
 import { messageContent, providerErrors } from './meta-message.js';
 import type { AccountEvent, InboundMessage, ParsedDelivery, ProviderUser, StatusUpdate } from './model.js';
+import { fitsKey, MAX_JSON_DEPTH, nestedDeeperThan, unstorableMessage, unstorableStatus } from './storable.js';
 
 export class UnparseableDelivery extends Error {
   constructor(reason: string) {
@@ -34,7 +35,8 @@ function dedupeKey(field: string, ctx: EntryCtx, phoneNumberId: string | undefin
 function event(field: string, ctx: EntryCtx, raw: unknown, phoneNumberId?: string): AccountEvent {
   const e: AccountEvent = { kind: 'event', channel: 'meta', field, dedupeKey: dedupeKey(field, ctx, phoneNumberId, raw), raw };
   if (ctx.accountId) e.accountId = ctx.accountId;
-  if (phoneNumberId) e.phoneNumberId = phoneNumberId;
+  // An id too long to store is left in `raw` only (the event itself must stay storable).
+  if (phoneNumberId && fitsKey(phoneNumberId)) e.phoneNumberId = phoneNumberId;
   if (ctx.timestamp) e.timestamp = ctx.timestamp;
   return e;
 }
@@ -91,7 +93,8 @@ function parseMessage(m: unknown, v: ValueCtx): InboundMessage | undefined {
   if (!id || !type || !timestamp || (!from.userId && !from.waId)) return undefined;
   const msg: InboundMessage = { kind: 'message', channel: 'meta', id, phoneNumberId: v.phoneNumberId, from, timestamp, type, raw: m };
   assign(msg, { displayPhoneNumber: v.displayPhoneNumber, accountId: v.accountId, groupId: str(m, 'group_id') });
-  return Object.assign(msg, messageContent(m, type));
+  Object.assign(msg, messageContent(m, type));
+  return unstorableMessage(msg) ? undefined : msg;
 }
 
 function parseStatus(s: unknown, v: ValueCtx): StatusUpdate | undefined {
@@ -111,13 +114,13 @@ function parseStatus(s: unknown, v: ValueCtx): StatusUpdate | undefined {
   const recipient = fromContact(base, findContact(v.contacts, base.userId, base.waId));
   const out: StatusUpdate = { kind: 'status', channel: 'meta', messageId, phoneNumberId: v.phoneNumberId, status, timestamp, recipient, raw: s };
   assign(out, { accountId: v.accountId, errors: providerErrors(prop(s, 'errors')) });
-  return out;
+  return unstorableStatus(out) ? undefined : out;
 }
 
 function parseMessagesValue(value: unknown, ctx: EntryCtx, out: ParsedDelivery): void {
   const metadata = prop(value, 'metadata');
   const phoneNumberId = idOf(metadata, 'phone_number_id');
-  if (!isObject(value) || !phoneNumberId) {
+  if (!isObject(value) || !phoneNumberId || !fitsKey(phoneNumberId)) {
     out.events.push(event('messages.invalid', ctx, value));
     return;
   }
@@ -161,20 +164,22 @@ function parseMessagesValue(value: unknown, ctx: EntryCtx, out: ParsedDelivery):
  */
 export function parseMetaDelivery(json: unknown): ParsedDelivery {
   if (!isObject(json)) throw new UnparseableDelivery('body is not a JSON object');
+  if (nestedDeeperThan(json)) throw new UnparseableDelivery(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   const entries = prop(json, 'entry');
   if (!Array.isArray(entries)) throw new UnparseableDelivery('`entry` is not an array');
   const out: ParsedDelivery = { messages: [], statuses: [], events: [] };
   for (const entry of entries) {
     const ctx: EntryCtx = assign({}, { accountId: idOf(entry, 'id'), time: prop(entry, 'time'), timestamp: unixToIso(prop(entry, 'time')) });
     const changes = arr(entry, 'changes');
-    if (!changes) {
+    if (!changes || !fitsKey(ctx.accountId)) {
+      if (!fitsKey(ctx.accountId)) delete ctx.accountId;
       out.events.push(event('entry.invalid', ctx, entry));
       continue;
     }
     for (const change of changes) {
       const field = str(change, 'field');
       const value = prop(change, 'value');
-      if (!field) out.events.push(event('change.invalid', ctx, change));
+      if (!field || !fitsKey(field)) out.events.push(event('change.invalid', ctx, change));
       else if (field === 'messages') parseMessagesValue(value, ctx, out);
       else out.events.push(event(field, ctx, value, idOf(prop(value, 'metadata'), 'phone_number_id')));
     }

@@ -30,24 +30,30 @@ export interface ParsedPayload {
 }
 
 const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$/i;
+const SCHEMES = /^(?:MEBKM|tel|mailto):/i;
 
 /** Reads one QR payload; undefined for an empty payload. Malformed structured payloads throw. */
 export function parseQrPayload(text: string, options: ParseCardOptions = {}): ParsedPayload | undefined {
   const payload = text.replace(/^\uFEFF/, '').trim();
   if (!payload) return undefined;
   const phoneOptions = options.defaultCountry ? { defaultCountry: options.defaultCountry } : {};
-  if (isVCard(payload)) {
+  // MECARD, BIZCARD, MEBKM, tel: and mailto: name themselves in their first characters; a vCard may start
+  // anywhere, so it is tried after them (a MECARD value that happens to hold a `BEGIN:VCARD` line is a MECARD).
+  if (isMecard(payload)) return { kind: 'mecard', card: parseMecard(payload, phoneOptions) };
+  if (isBizcard(payload)) return { kind: 'bizcard', card: parseBizcard(payload, phoneOptions) };
+  if (!SCHEMES.test(payload) && isVCard(payload)) {
     const card = parseVCard(payload, phoneOptions);
     if (!card) throw new Error('vCard payload holds no card');
     return { kind: 'vcard', card };
   }
-  if (isMecard(payload)) return { kind: 'mecard', card: parseMecard(payload, phoneOptions) };
-  if (isBizcard(payload)) return { kind: 'bizcard', card: parseBizcard(payload, phoneOptions) };
   if (URL_ONLY.test(payload)) return { kind: 'url', card: { ...emptyCard(1), websites: [payload] } };
   // MEBKM (DoCoMo bookmark): a URL with a title.
   if (/^MEBKM:/i.test(payload)) {
-    const url = splitFields(payload.slice(6)).find((f) => f.key === 'URL');
-    if (url) return { kind: 'url', card: { ...emptyCard(1), websites: [unescapeField(url.value)] } };
+    const url = splitFields(payload.slice(6))
+      .filter((f) => f.key === 'URL')
+      .map((f) => unescapeField(f.value).trim())
+      .find(Boolean);
+    if (url) return { kind: 'url', card: { ...emptyCard(1), websites: [url] } };
   }
   const tel = /^tel:(.+)$/i.exec(payload);
   if (tel) {
@@ -55,7 +61,8 @@ export function parseQrPayload(text: string, options: ParseCardOptions = {}): Pa
     if (phone) return { kind: 'text', card: { ...emptyCard(1), phones: [{ number: phone.number, type: phone.type }] } };
   }
   const mailto = /^mailto:([^?]+)/i.exec(payload);
-  if (mailto) return { kind: 'text', card: { ...emptyCard(1), emails: [decodeURIComponent(mailto[1]!)] } };
+  const email = mailto ? percentDecoded(mailto[1]!).trim() : '';
+  if (email) return { kind: 'text', card: { ...emptyCard(1), emails: [email] } };
   return { kind: 'text', card: parseCardLines(payload.split(/\r?\n/), options) };
 }
 
@@ -72,4 +79,13 @@ export function cardFromCodes(codes: QrCode[], options: ParseCardOptions = {}): 
   }
   const rank: Record<PayloadKind, number> = { vcard: 0, mecard: 0, bizcard: 0, text: 1, url: 2 };
   return parsed.sort((a, b) => rank[a.kind] - rank[b.kind])[0];
+}
+
+/** `%40` decoded; a stray `%` (not an escape) is kept as written rather than refusing the whole code. */
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -12,6 +12,8 @@ export interface StatusEntry {
 
 // `played` is only sent for voice messages, after they were read (heard).
 const progress: Readonly<Record<string, number>> = { accepted: 0, sent: 1, delivered: 2, read: 3, played: 4 };
+/** Own keys only: a status named `toString` or `constructor` has no rank. */
+const rank = (status: string): number | undefined => (Object.hasOwn(progress, status) ? progress[status] : undefined);
 
 /** Whether two entries are the same event (a redelivery): same status name and same time. */
 export function sameStatusEvent(a: StatusEntry, b: StatusEntry): boolean {
@@ -30,7 +32,7 @@ export function sortHistory<T extends StatusEntry>(history: readonly T[]): T[] {
   return [...history].sort(
     (a, b) =>
       a.timestamp.localeCompare(b.timestamp) ||
-      (progress[a.status] ?? 99) - (progress[b.status] ?? 99) ||
+      (rank(a.status) ?? 99) - (rank(b.status) ?? 99) ||
       (a.status < b.status ? -1 : a.status > b.status ? 1 : 0),
   );
 }
@@ -47,10 +49,10 @@ export function currentStatus(history: readonly StatusEntry[]): StatusName | und
   let failed = false;
   for (const { status } of history) {
     if (status === 'failed') failed = true;
-    const rank = progress[status];
-    if (rank !== undefined && (best === undefined || rank > (progress[best] ?? -1))) best = status;
+    const r = rank(status);
+    if (r !== undefined && (best === undefined || r > (rank(best) ?? -1))) best = status;
   }
-  if (best !== undefined && (progress[best] ?? 0) >= (progress.read ?? 3)) return best;
+  if (best !== undefined && (rank(best) ?? 0) >= (rank('read') ?? 3)) return best;
   if (failed) return 'failed';
   if (best !== undefined) return best;
   return sortHistory(history).at(-1)?.status;

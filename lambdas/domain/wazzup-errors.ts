@@ -105,7 +105,7 @@ export function normaliseWazzupCode(code: string): string {
 function ruleFor(code: string | undefined, httpStatus: number | undefined): Rule | undefined {
   if (code) {
     const norm = normaliseWazzupCode(code);
-    const rule = RULES[norm];
+    const rule = Object.hasOwn(RULES, norm) ? RULES[norm] : undefined;
     if (rule) return rule;
     if (norm.startsWith('CHANNEL')) return permanent(`Channel problem (${code}): ${CHANNELS}.`);
   }

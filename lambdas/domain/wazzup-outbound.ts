@@ -72,7 +72,7 @@ export function toWazzupSendBody(input: WazzupSendInput): WazzupSendBody {
   if (hasText === hasContent) throw new WazzupOutboundError(hasText ? 'contentUri' : 'text', 'exactly one of text and contentUri is required (Wazzup does not take both)');
   const body: WazzupSendBody = { channelId, chatType, chatId, crmMessageId };
   if (hasText) {
-    const limit = TEXT_LIMIT[chatType] ?? DEFAULT_TEXT_LIMIT;
+    const limit = (Object.hasOwn(TEXT_LIMIT, chatType) ? TEXT_LIMIT[chatType] : undefined) ?? DEFAULT_TEXT_LIMIT;
     if ([...input.text!].length > limit) throw new WazzupOutboundError('text', `is longer than ${limit} characters, the ${chatType} limit`);
     body.text = input.text!;
   } else {

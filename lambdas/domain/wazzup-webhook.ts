@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, idOf, isObject, prop, str } from './json.js';
 import type { AccountEvent, InboundMessage, MediaRef, ParsedDelivery, ProviderError, ProviderUser, StatusUpdate } from './model.js';
+import { fitsKey, MAX_JSON_DEPTH, nestedDeeperThan, unstorableMessage, unstorableStatus } from './storable.js';
 
 export class UnparseableWazzupDelivery extends Error {
   constructor(reason: string) {
@@ -38,6 +39,15 @@ const TYPE_MAP: Readonly<Record<string, string>> = {
   missing_call: 'missed_call',
   unsupported: 'unsupported',
 };
+
+/**
+ * `map[key]`, or the key itself when the map has no own entry: a type or status named `constructor` or
+ * `toString` must not pick up Object.prototype's function (it was stored as no status at all, and the next
+ * status of that message failed to write).
+ */
+function mapped(map: Readonly<Record<string, string>>, key: string): string {
+  return Object.hasOwn(map, key) ? map[key]! : key;
+}
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document']);
 
@@ -97,7 +107,8 @@ function event(field: string, raw: unknown, channelId?: string, timestamp?: stri
     dedupeKey: createHash('sha256').update(canonicalJson([field, raw])).digest('hex'),
     raw,
   };
-  if (channelId) e.phoneNumberId = channelId;
+  // An id too long to store is left in `raw` only (the event itself must stay storable).
+  if (channelId && fitsKey(channelId)) e.phoneNumberId = channelId;
   if (timestamp) e.timestamp = timestamp;
   return e;
 }
@@ -152,7 +163,7 @@ function parseMessage(m: unknown): InboundMessage | undefined {
   } catch {
     return undefined;
   }
-  const type = TYPE_MAP[wazzupType] ?? wazzupType;
+  const type = mapped(TYPE_MAP, wazzupType);
   const msg: InboundMessage = { kind: 'message', channel: 'wazzup24', id, phoneNumberId: channelId, from, timestamp, type, raw: m };
   const text = str(m, 'text');
   if (text) msg.text = text;
@@ -168,7 +179,7 @@ function parseMessage(m: unknown): InboundMessage | undefined {
     msg.direction = 'out';
   }
   if (chatType === 'whatsgroup' || chatType === 'telegroup' || chatType === 'maxgroup') msg.groupId = chatId;
-  return msg;
+  return unstorableMessage(msg) ? undefined : msg;
 }
 
 function parseStatus(s: unknown): StatusUpdate | undefined {
@@ -193,14 +204,14 @@ function parseStatus(s: unknown): StatusUpdate | undefined {
     channel: 'wazzup24',
     messageId,
     phoneNumberId: idOf(s, 'channelId') ?? '',
-    status: STATUS_MAP[status] ?? status,
+    status: mapped(STATUS_MAP, status),
     timestamp,
     recipient,
     raw: s,
   };
   const errors = wazzupErrors(prop(s, 'error'));
   if (errors) out.errors = errors;
-  return out;
+  return unstorableStatus(out) ? undefined : out;
 }
 
 /** True for exactly the registration probe: `test: true` and nothing to store beside it. */
@@ -214,6 +225,7 @@ export function isWazzupTestRequest(json: unknown): boolean {
  */
 export function parseWazzupDelivery(json: unknown): WazzupParsed {
   if (!isObject(json)) throw new UnparseableWazzupDelivery('body is not a JSON object');
+  if (nestedDeeperThan(json)) throw new UnparseableWazzupDelivery(`nested deeper than ${MAX_JSON_DEPTH} levels`);
   if (isWazzupTestRequest(json)) return { kind: 'test' };
   const out: ParsedDelivery = { messages: [], statuses: [], events: [] };
 
@@ -248,7 +260,10 @@ export function parseWazzupDelivery(json: unknown): WazzupParsed {
   }
   // A `test` flag that is not the bare probe (beside content, or not `true`) is kept so nothing is silently ignored.
   for (const [key, value] of Object.entries(json)) {
-    if (!KNOWN_KEYS.has(key) || key === 'test') out.events.push(event(`wazzup.${key}`, value));
+    if (KNOWN_KEYS.has(key) && key !== 'test') continue;
+    // A key too long to be a field name is kept with its value.
+    if (fitsKey(key)) out.events.push(event(`wazzup.${key}`, value));
+    else out.events.push(event('wazzup.invalid-key', { [key]: value }));
   }
   if (Object.keys(json).length === 0) out.events.push(event('wazzup.empty', json));
   return { kind: 'delivery', ...out };

@@ -3,12 +3,13 @@
 import { toContactView } from '../domain/contact-view.js';
 import type { MessageView } from '../domain/model.js';
 import { InvalidCursor, type ContactStore, type MessageRecord, type MessageStore } from '../domain/ports.js';
+import { fitsKey, MAX_KEY_BYTES } from '../domain/storable.js';
 import { createContactStore } from '../adapters/contact-store.js';
 import { dynamo } from '../adapters/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/env.js';
 import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
-import { fail, json, pathParam, type HttpEvent, type HttpResult } from './http.js';
+import { fail, json, pathParam, storeRefusedCursor, type HttpEvent, type HttpResult } from './http.js';
 
 export interface AdminDeps {
   contacts: Pick<ContactStore, 'get'>;
@@ -20,22 +21,22 @@ export const MAX_PAGE = 100;
 
 export function createAdminHandler(deps: AdminDeps): (event: HttpEvent) => Promise<HttpResult> {
   async function getMessage(event: HttpEvent): Promise<HttpResult> {
-    const id = pathParam(event, 'id');
-    if (!id) return fail(400, 'path parameter id is missing');
+    const id = pathId(event);
+    if (typeof id !== 'string') return id;
     const message = await deps.messages.get(id);
     return message ? json(200, messageView(message)) : fail(404, `message ${id} not found`);
   }
 
   async function getContact(event: HttpEvent): Promise<HttpResult> {
-    const id = pathParam(event, 'id');
-    if (!id) return fail(400, 'path parameter id is missing');
+    const id = pathId(event);
+    if (typeof id !== 'string') return id;
     const contact = await deps.contacts.get(id);
     return contact ? json(200, toContactView(contact)) : fail(404, `contact ${id} not found`);
   }
 
   async function listMessages(event: HttpEvent): Promise<HttpResult> {
-    const id = pathParam(event, 'id');
-    if (!id) return fail(400, 'path parameter id is missing');
+    const id = pathId(event);
+    if (typeof id !== 'string') return id;
     const q = event.queryStringParameters ?? {};
     let limit = DEFAULT_PAGE;
     if (q.limit !== undefined) {
@@ -52,8 +53,18 @@ export function createAdminHandler(deps: AdminDeps): (event: HttpEvent) => Promi
       return json(200, { items: page.items.map(messageView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     } catch (error) {
       if (error instanceof InvalidCursor) return fail(400, `cursor: ${error.message}`);
+      if (cursor && storeRefusedCursor(error)) return fail(400, 'cursor: cursor is not one this API returned');
       throw error;
     }
+  }
+
+  /** The `{id}` path parameter, or the 400 saying why there is none to look up. */
+  function pathId(event: HttpEvent): string | HttpResult {
+    const id = pathParam(event, 'id');
+    if (!id) return fail(400, 'path parameter id is missing');
+    // No stored id is this long (the webhooks keep such elements as events), and DynamoDB would refuse the key.
+    if (!fitsKey(id)) return fail(400, `path parameter id is longer than ${MAX_KEY_BYTES} bytes`);
+    return id;
   }
 
   return async (event) => {

@@ -31,6 +31,33 @@ export function rawBody(event: HttpEvent): Buffer {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * Largest body each POST route reads, in decoded bytes. Meta documents webhook payloads "up to 3 MB", so its
+ * webhook takes 4 MiB (a 413 would make Meta retry a real delivery for a week, then drop it); Wazzup24 documents
+ * no size and sends one small JSON per event; an admin send is a text of at most 4096 characters or a small
+ * template. API Gateway's own cap (10 MB) and Lambda's (6 MB) are far above what any of these needs.
+ */
+export const MAX_BODY_BYTES = { metaWebhook: 4 * MiB, wazzupWebhook: 1 * MiB, sendApi: 64 * KiB } as const;
+
+/** The body's size in bytes as the client sent it (base64 decoded), without decoding it. */
+export function bodyBytes(event: HttpEvent): number {
+  if (event.body === undefined || event.body === null) return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/**
+ * A 413 for a body over `maxBytes`, else undefined. Checked before the signature and JSON.parse, so an
+ * oversized body costs neither an HMAC nor a parse; the answer carries sizes only, never the body.
+ */
+export function tooLarge(event: HttpEvent, maxBytes: number): HttpResult | undefined {
+  const bytes = bodyBytes(event);
+  if (bytes <= maxBytes) return undefined;
+  return fail(413, `the body is ${bytes} bytes; this endpoint accepts at most ${maxBytes} bytes`);
+}
+
 /** A path parameter, percent-decoded when the caller encoded it (wamids contain `=`, BSUIDs a `.`). */
 export function pathParam(event: HttpEvent, name: string): string | undefined {
   const value = event.pathParameters?.[name];
@@ -40,4 +67,12 @@ export function pathParam(event: HttpEvent, name: string): string | undefined {
   } catch {
     return value;
   }
+}
+
+/**
+ * True when DynamoDB refused the start key a `cursor` decoded to (an edited cursor with an empty or oversized key
+ * value passes the cursor's shape check but is not a key): the client's mistake, answered 400, not 500.
+ */
+export function storeRefusedCursor(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException';
 }

@@ -15,7 +15,7 @@ import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
 import { metricSink } from '../adapters/metrics.js';
 import { wazzupChannel, wazzupChannelIdFromEnv, wazzupClientFromEnv } from '../adapters/wazzup-channel.js';
-import { header, json, rawBody, type HttpEvent, type HttpResult } from './http.js';
+import { header, json, MAX_BODY_BYTES, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
 export interface SendApiDeps {
   sender: Sender;
@@ -30,6 +30,8 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
 
 export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   async function send(event: HttpEvent): Promise<HttpResult> {
+    const oversized = tooLarge(event, MAX_BODY_BYTES.sendApi);
+    if (oversized) return oversized;
     let body: unknown;
     try {
       body = JSON.parse(rawBody(event).toString('utf8'));

@@ -11,7 +11,7 @@ import { ingestStoresFromEnv, type IngestStores } from '../adapters/ingest-store
 import { routes } from '../../lib/resources.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createSecretReader, SecretUnavailable, type SecretReader } from '../adapters/secrets.js';
-import { fail, header, json, pathParam, rawBody, type HttpEvent, type HttpResult } from './http.js';
+import { bodyBytes, fail, header, json, MAX_BODY_BYTES, pathParam, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
 export interface WazzupWebhookDeps {
   secrets: Pick<SecretReader, 'get'>;
@@ -49,6 +49,12 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
   }
 
   async function delivery(event: HttpEvent): Promise<HttpResult> {
+    // Before the secrets are read: an oversized body is refused whoever sent it.
+    const oversized = tooLarge(event, MAX_BODY_BYTES.wazzupWebhook);
+    if (oversized) {
+      logger.warn('refused an oversized Wazzup24 delivery', { bytes: bodyBytes(event), limit: MAX_BODY_BYTES.wazzupWebhook });
+      return oversized;
+    }
     const auth = await authorise(event);
     if (!auth.ok) {
       if (auth.log) logger[auth.log.level](auth.log.message);

@@ -8,7 +8,7 @@ import { httpCorrelation, logger, observe, redactSecretValues } from '../adapter
 import { ingestStoresFromEnv, type IngestStores } from '../adapters/ingest-stores.js';
 import { metricSink } from '../adapters/metrics.js';
 import { createSecretReader, type SecretReader } from '../adapters/secrets.js';
-import { fail, header, json, rawBody, text, type HttpEvent, type HttpResult } from './http.js';
+import { bodyBytes, fail, header, json, MAX_BODY_BYTES, rawBody, text, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
 export interface WebhookDeps {
   secrets: Pick<SecretReader, 'get'>;
@@ -39,6 +39,11 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
   }
 
   async function delivery(event: HttpEvent): Promise<HttpResult> {
+    const oversized = tooLarge(event, MAX_BODY_BYTES.metaWebhook);
+    if (oversized) {
+      logger.warn('refused an oversized delivery', { bytes: bodyBytes(event), limit: MAX_BODY_BYTES.metaWebhook });
+      return oversized;
+    }
     const raw = rawBody(event);
     const signature = header(event, SIGNATURE_HEADER) ?? '';
     const shape = checkSignatureHeader(signature);
@@ -90,6 +95,7 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
     } catch (error) {
       // Storage or secret failure: answer 500 so Meta redelivers; the idempotent writes make that safe.
       logger.error('webhook request failed', { routeKey: event.routeKey, error: error as Error });
+      if (event.routeKey === 'GET /webhooks/whatsapp') return fail(500, 'the verify token could not be read; verify the webhook again in a minute');
       return fail(500, 'the delivery could not be stored; Meta will retry it');
     }
   };

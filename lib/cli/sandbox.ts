@@ -1,11 +1,12 @@
-// `wa sandbox fail <code> [--times n] [--http-status s]` and `wa sandbox sent`: steer and inspect the Graph
-// sandbox of a running `npm start` (local-only routes, admin bearer token).
-import { SANDBOX_FAIL_PATH, SANDBOX_SENT_PATH } from '../local/graph-service.js';
+// `wa sandbox fail <code> [--times n] [--http-status s]`, `wa sandbox stall <ms> [--times n]` and `wa sandbox sent`:
+// steer and inspect the Graph sandbox of a running `npm start` (local-only routes, admin bearer token).
+import { SANDBOX_FAIL_PATH, SANDBOX_SENT_PATH, SANDBOX_STALL_PATH } from '../local/graph-service.js';
 import { adminRequest, AdminRequestError } from './admin-request.js';
 import { parseCommand, usageError, UsageError } from './args.js';
 
 const USAGE = `usage:
   wa sandbox fail <Meta error code> [--times <n>] [--http-status <status>]   next message sends fail (e.g. 130429, 131000, 131026)
+  wa sandbox stall <milliseconds> [--times <n>]                              next message sends hang that long (a Graph timeout is 10 s)
   wa sandbox sent [--json]                                                  what the sandbox accepted
 options: --api <url> (default the local runner, http://127.0.0.1:3000)`;
 
@@ -30,6 +31,14 @@ export async function run(args: string[]): Promise<number> {
       return report(await adminRequest('POST', SANDBOX_FAIL_PATH, { ...target, body }), (b) => {
         const failing = (b as { failing: { code: number; times: number } }).failing;
         return `the next ${failing.times} message send(s) fail with Meta error ${failing.code}`;
+      });
+    }
+    if (action === 'stall' && code && /^\d+$/.test(code)) {
+      if (v.times !== undefined && !/^\d+$/.test(v.times)) throw new UsageError(`--times must be a positive integer, got "${v.times}"`);
+      const body = { ms: Number(code), ...(v.times !== undefined ? { times: Number(v.times) } : {}) };
+      return report(await adminRequest('POST', SANDBOX_STALL_PATH, { ...target, body }), (b) => {
+        const stalling = (b as { stalling: { ms: number; times: number } }).stalling;
+        return `the next ${stalling.times} message send(s) hang for ${stalling.ms} ms`;
       });
     }
     if (action === 'sent') {

@@ -36,8 +36,12 @@ afterAll(async () => {
 });
 
 async function wa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return waCommand('send', ...args);
+}
+
+async function waCommand(command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bin/wa.ts', 'send', '--api', url(''), ...args], { env: childEnv() });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bin/wa.ts', command, '--api', url(''), ...args], { env: childEnv() });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -117,5 +121,21 @@ describe('wa send against npm start with the Graph sandbox', () => {
       }, `the reply to ${contact}`, 15_000);
     expect((await replyOf('14155550199')).text).toMatch(/^Hello, Customer!/);
     expect((await replyOf('79160000199')).text).toMatch(/^Что я умею:/);
+  }, 60_000);
+
+  it('wa sandbox fail and stall steer the next sends; wa sandbox sent lists what was accepted', async () => {
+    const to = '996555000777';
+    await customerWrites(to, 'hi');
+    expect((await waCommand('sandbox', 'fail', '131000', '--times', '1')).stdout).toMatch(/next 1 message send\(s\) fail with Meta error 131000/);
+    const failed = await wa('--to', `+${to}`, '--text', 'first');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr + failed.stdout).toMatch(/131000/);
+    expect((await waCommand('sandbox', 'stall', '300')).stdout).toMatch(/next 1 message send\(s\) hang for 300 ms/);
+    const sent = await wa('--to', `+${to}`, '--text', 'second', '--json');
+    expect(sent.code).toBe(0);
+    const { id } = JSON.parse(sent.stdout) as { id: string };
+    const listed = await waCommand('sandbox', 'sent', '--json');
+    expect((JSON.parse(listed.stdout) as { sent: Array<{ wamid: string }> }).sent.map((s) => s.wamid)).toContain(id);
+    expect((await waCommand('sandbox', 'stall', 'soon')).code).toBe(2);
   }, 60_000);
 });

@@ -101,6 +101,7 @@ describe('Secrets Manager unavailable at cold start', () => {
       apiEvent('GET /webhooks/whatsapp', { path: '/webhooks/whatsapp', query: { 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' } }),
     );
     expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body!)).toEqual({ error: 'the verify token could not be read; verify the webhook again in a minute' });
     expect(res.body).not.toContain('1158201444');
     expect(secretIdsAsked()).toContain(VERIFY_TOKEN_ARN);
   });

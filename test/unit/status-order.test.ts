@@ -19,6 +19,8 @@ describe('currentStatus', () => {
     [[e('failed', 1), e('read', 3)], 'read'],
     [[e('sent', 1), e('deleted', 5)], 'sent'], // a status Meta adds later does not displace a known one
     [[e('warning', 1), e('deleted', 5)], 'deleted'],
+    [[e('toString', 1), e('sent', 2)], 'sent'], // names of Object.prototype are unknown statuses, not ranks
+    [[e('constructor', 3), e('delivered', 2)], 'delivered'],
   ] as [StatusEntry[], string | undefined][])('%j -> %s', (history, expected) => {
     expect(currentStatus(history)).toBe(expected);
   });
