@@ -3,9 +3,9 @@
 // and the directory removed afterwards.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../lib/local/free-port.js';
 
 /** The banner is one write that ends with this line (lib/local/banner.ts), so the stack is fully up. */
 const READY_LINE = 'Ctrl-C stops.';
@@ -33,14 +33,6 @@ export interface RunningStack {
   output(): string;
   /** SIGINT, wait for the exit, remove DATA_DIR. Safe to call twice. */
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<RunningStack> {

@@ -9,7 +9,7 @@ import { localSettings } from '../lib/local/defaults.js';
 import { startLocalStack, type RunningStack } from './local-stack.js';
 import { runLoad } from './run-load.js';
 
-export const DEFAULT_RATES = [25, 50, 100, 200];
+export const DEFAULT_RATES = [25, 50, 100, 200, 400];
 
 function numberList(name: string, fallback: readonly number[]): number[] {
   const raw = process.env[name];

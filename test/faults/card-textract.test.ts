@@ -11,75 +11,56 @@ import { join } from 'node:path';
 import { DetectDocumentTextCommand, TextractClient, type DetectDocumentTextCommandOutput } from '@aws-sdk/client-textract';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mediaKeyFor } from '../../lambdas/adapters/media-store.js';
-import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
-import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
+import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
+import { DEFAULT_PHONE_NUMBER_ID, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { mediaDelivery, metaJson } from '../../lib/local/meta-payloads.js';
-import { localSqsClient } from '../../lib/local/queue-poller.js';
 import { queues } from '../../lib/resources.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { startFaultStack, type EmittedMetric, type FaultStack } from './fault-stack.js';
 import { drainQueue, minutesAgo } from './support.js';
 
-const TOKEN = 'faults-card-token';
 const CARD = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/cards/en-northwind-dept.png')));
 const DETECTED = JSON.parse(
   readFileSync(join(import.meta.dirname, '../fixtures/textract/en-northwind-photo.detect-document-text.json'), 'utf8'),
 ) as DetectDocumentTextCommandOutput;
 
 const textract = mockClient(TextractClient);
+let stack: FaultStack;
 let db: TestDynamo;
 let local: LocalQueues;
 let sandbox: GraphSandbox;
-let sqs: ReturnType<typeof localSqsClient>;
+let sqs: FaultStack['sqs'];
 let webhook: HttpHandler;
 let cardWorker: (event: SQSEvent) => Promise<SQSBatchResponse>;
-let sender: (event: SQSEvent) => Promise<SQSBatchResponse>;
-let emitted: { name: string; dims: unknown }[] = [];
+let sender: FaultStack['sender'];
+let emitted: EmittedMetric[] = [];
 let customerN = 0;
 
 beforeAll(async () => {
-  db = await startTestDynamo();
-  local = await startLocalQueues({ prefix: 'faults-card' });
-  sandbox = await startGraphSandbox({ appSecret: TEST_APP_SECRET, accessToken: TOKEN, statusDelayMs: 60_000 });
-  Object.assign(process.env, local.env, {
-    S3_FORCE_PATH_STYLE: 'true',
-    WHATSAPP_ACCESS_TOKEN: TOKEN,
-    GRAPH_BASE_URL: sandbox.url,
-    OCR_ENGINE: 'textract',
-    // Retries visible again at once: the test waits for receives, not for the clock.
-    CARD_RETRY_DELAYS_SECONDS: '0',
+  stack = await startFaultStack({
+    name: 'card',
+    recordMetrics: true,
+    // Card retries visible again at once: the test waits for receives, not for the clock.
+    env: { S3_FORCE_PATH_STYLE: 'true', OCR_ENGINE: 'textract', CARD_RETRY_DELAYS_SECONDS: '0' },
   });
-  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
-  const emit = metricSink.emit.bind(metricSink);
-  vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
-    emitted.push({ name, dims: dims[0] });
-    return (emit as (...a: unknown[]) => void)(name, value, ...dims);
-  });
-  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
+  ({ db, local, sandbox, sqs, webhook, sender, emitted } = stack);
   // The deployed card worker module: its handler is built at import from the environment above.
   cardWorker = (await import('../../lambdas/handlers/card-worker.js')).handler;
-  const mod = await import('../../lambdas/handlers/sender.js');
-  const deps = mod.defaultSenderDeps();
-  sender = mod.createSenderHandler({ ...deps, jobs: { ...deps.jobs, retry: { random: () => 0 } } });
-  sqs = localSqsClient(local.endpoint);
 }, 30_000);
 
 afterAll(async () => {
   textract.restore();
-  vi.restoreAllMocks();
-  sqs?.destroy();
-  await sandbox?.close();
-  await local?.close();
-  await db?.close();
+  await stack?.close();
 });
 
 beforeEach(() => {
   textract.reset();
   sandbox.reset();
-  emitted = [];
+  emitted.length = 0;
 });
 
 /** A customer sends the card photo: Graph media in the sandbox, a signed webhook, the job on the card queue. */

@@ -4,63 +4,41 @@
 // Outbound{result=failed}; a failure with no Graph answer to record (the store itself down) is counted as
 // Outbound{result=failed, code=error} on the last attempt. The customer cannot be told: the reply is what failed.
 // Real parts: the webhook handler with real HMACs, dynalite, fauxqs, the Graph sandbox.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
-import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
+import { DEFAULT_PHONE_NUMBER_ID, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { metaJson, textDelivery } from '../../lib/local/meta-payloads.js';
-import { localSqsClient } from '../../lib/local/queue-poller.js';
 import { queues } from '../../lib/resources.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { startFaultStack, type EmittedMetric, type FaultStack } from './fault-stack.js';
 import { drainQueue, injectFaults, minutesAgo, serviceError, type FaultInjector } from './support.js';
 
-const TOKEN = 'faults-poison-token';
-
+let stack: FaultStack;
 let db: TestDynamo;
 let local: LocalQueues;
 let sandbox: GraphSandbox;
-let sqs: ReturnType<typeof localSqsClient>;
+let sqs: FaultStack['sqs'];
 let webhook: HttpHandler;
-let sender: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let sender: FaultStack['sender'];
 let faults: FaultInjector;
-let emitted: { name: string; dims: unknown }[] = [];
+let emitted: EmittedMetric[] = [];
 let customerN = 0;
 
 beforeAll(async () => {
-  db = await startTestDynamo();
-  local = await startLocalQueues({ prefix: 'faults-poison' });
-  sandbox = await startGraphSandbox({ appSecret: TEST_APP_SECRET, accessToken: TOKEN, statusDelayMs: 60_000 });
-  Object.assign(process.env, local.env, { WHATSAPP_ACCESS_TOKEN: TOKEN, GRAPH_BASE_URL: sandbox.url });
-  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
-  const emit = metricSink.emit.bind(metricSink);
-  vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
-    emitted.push({ name, dims: dims[0] });
-    return (emit as (...a: unknown[]) => void)(name, value, ...dims);
-  });
-  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
-  const mod = await import('../../lambdas/handlers/sender.js');
-  const deps = mod.defaultSenderDeps();
-  // Every retry visible again at once: the test counts receives, not seconds.
-  sender = mod.createSenderHandler({ ...deps, jobs: { ...deps.jobs, retry: { random: () => 0 } }, unexpectedFailureDelaySeconds: 0 });
-  sqs = localSqsClient(local.endpoint);
+  stack = await startFaultStack({ name: 'poison', recordMetrics: true });
+  ({ db, local, sandbox, sqs, webhook, sender, emitted } = stack);
   const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
   faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failDynamo');
 }, 30_000);
 
-afterAll(async () => {
-  vi.restoreAllMocks();
-  sqs?.destroy();
-  await sandbox?.close();
-  await local?.close();
-  await db?.close();
-});
+afterAll(() => stack?.close());
 
 beforeEach(() => {
   sandbox.reset();
   faults.reset();
-  emitted = [];
+  emitted.length = 0;
 });
 
 async function sendHelp(): Promise<{ waId: string; messageId: string }> {

@@ -3,42 +3,33 @@
 // redelivery once SQS is back ends with exactly one job (and, for a command, exactly one reply once the sender
 // has run). Real parts: dynalite, fauxqs (outbound and card queues), the Graph sandbox, real HMACs; the fault
 // is injected into the webhook's own SQS client (its middleware stack).
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
-import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
+import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
+import { DEFAULT_PHONE_NUMBER_ID, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { mediaDelivery, metaJson, textDelivery } from '../../lib/local/meta-payloads.js';
-import { localSqsClient } from '../../lib/local/queue-poller.js';
 import type { QueueName } from '../../lib/resources.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { startFaultStack, type FaultStack } from './fault-stack.js';
 import { drainQueue, injectFaults, minutesAgo, serviceError, type FaultInjector } from './support.js';
 
-const TOKEN = 'faults-sqs-token';
-
+let stack: FaultStack;
 let db: TestDynamo;
 let local: LocalQueues;
 let sandbox: GraphSandbox;
-let sqs: ReturnType<typeof localSqsClient>;
+let sqs: FaultStack['sqs'];
 let webhook: HttpHandler;
-let sender: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let sender: FaultStack['sender'];
 let faults: FaultInjector;
 /** Rounds of SendMessageBatch to answer with every entry Failed (retryable, as SQS does when throttling). */
 let refuseEntriesRounds = 0;
 
 beforeAll(async () => {
-  db = await startTestDynamo();
-  local = await startLocalQueues({ prefix: 'faults-sqs' });
-  sandbox = await startGraphSandbox({ appSecret: TEST_APP_SECRET, accessToken: TOKEN, statusDelayMs: 60_000 });
-  Object.assign(process.env, local.env, { WHATSAPP_ACCESS_TOKEN: TOKEN, GRAPH_BASE_URL: sandbox.url });
-  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
-  const mod = await import('../../lambdas/handlers/sender.js');
-  const deps = mod.defaultSenderDeps();
-  sender = mod.createSenderHandler({ ...deps, jobs: { ...deps.jobs, retry: { random: () => 0 } }, unexpectedFailureDelaySeconds: 0 });
-  sqs = localSqsClient(local.endpoint);
+  stack = await startFaultStack({ name: 'sqs' });
+  ({ db, local, sandbox, sqs, webhook, sender } = stack);
   // The client the webhook's work sink sends with (one per container).
   const { sqsClient } = await import('../../lambdas/adapters/outbound-queue.js');
   faults = injectFaults(sqsClient(), serviceError('ServiceUnavailable', 'Service Unavailable'), 'failSqs');
@@ -60,12 +51,7 @@ beforeAll(async () => {
   );
 }, 30_000);
 
-afterAll(async () => {
-  sqs?.destroy();
-  await sandbox?.close();
-  await local?.close();
-  await db?.close();
-});
+afterAll(() => stack?.close());
 
 beforeEach(async () => {
   await db.reset();

@@ -6,58 +6,44 @@
 // Real parts: dynalite, fauxqs (the outbound queue), the Graph sandbox, real HMACs; the failure is injected into
 // the handlers' own DynamoDB client (its middleware stack), before the SDK's retries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { metaJson, statusDelivery, textDelivery, type MetaDelivery } from '../../lib/local/meta-payloads.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
-import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
-import { startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
-import { localSqsClient } from '../../lib/local/queue-poller.js';
+import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
+import type { GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { startFaultStack, type FaultStack } from './fault-stack.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';
 import { drainQueue, injectFaults, minutesAgo, serviceError, type FaultInjector } from './support.js';
 
-const TOKEN = 'faults-dynamo-token';
 const business = { phoneNumberId: '1122334455667', displayPhoneNumber: '15550001111', wabaId: '5467539754836534' };
 
+let stack: FaultStack;
 let db: TestDynamo;
 let local: LocalQueues;
 let sandbox: GraphSandbox;
-let sqs: ReturnType<typeof localSqsClient>;
+let sqs: FaultStack['sqs'];
 let webhook: HttpHandler;
-let sender: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let sender: FaultStack['sender'];
 let faults: FaultInjector;
 
 beforeAll(async () => {
-  db = await startTestDynamo();
-  local = await startLocalQueues({ prefix: 'faults-dynamo' });
-  sandbox = await startGraphSandbox({
-    appSecret: TEST_APP_SECRET,
-    accessToken: TOKEN,
-    statusDelayMs: 60_000,
+  stack = await startFaultStack({
+    name: 'dynamo',
     // The business number of the delivery, so the sandbox accepts the replies sent from it.
-    accounts: (model) => {
-      model.wabas[0]!.phoneNumbers[0]!.id = business.phoneNumberId;
-      return model;
+    sandbox: {
+      accounts: (model) => {
+        model.wabas[0]!.phoneNumbers[0]!.id = business.phoneNumberId;
+        return model;
+      },
     },
   });
-  Object.assign(process.env, local.env, { WHATSAPP_ACCESS_TOKEN: TOKEN, GRAPH_BASE_URL: sandbox.url });
-  webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
-  const mod = await import('../../lambdas/handlers/sender.js');
-  const deps = mod.defaultSenderDeps();
-  // Jitter pinned to 0 and no wait after an unexpected failure: every retry is visible again at once.
-  sender = mod.createSenderHandler({ ...deps, jobs: { ...deps.jobs, retry: { random: () => 0 } }, unexpectedFailureDelaySeconds: 0 });
-  sqs = localSqsClient(local.endpoint);
+  ({ db, local, sandbox, sqs, webhook, sender } = stack);
   const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
   faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failNthDynamoCall');
 }, 30_000);
 
-afterAll(async () => {
-  sqs?.destroy();
-  await sandbox?.close();
-  await local?.close();
-  await db?.close();
-});
+afterAll(() => stack?.close());
 
 // Minutes ago, so the command's reply is inside the 24-hour window.
 const t = (s: number) => minutesAgo(10, s);

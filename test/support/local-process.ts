@@ -2,19 +2,11 @@
 // ready once its banner is printed, stopped with Ctrl-C (SIGINT) like a user would, and cleaned up after.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { waitFor } from './wait-for.js';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
+import { freePort } from '../../lib/local/free-port.js';
 
 export interface LocalProcessOptions {
   /** Prefix of the temporary DATA_DIR. */
