@@ -100,42 +100,37 @@ export const SANDBOX_STALL_PATH = '/local/graph/stall';
  *  times out meanwhile gets nothing sent); `GET /local/graph/sent` lists what the sandbox accepted, newest last. */
 export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): Record<string, LocalRoute> {
   const noSandbox = { statusCode: 409, body: { error: 'local mode talks to the real Graph API (WHATSAPP_ACCESS_TOKEN is set): there is no sandbox to steer' } };
+  const invalid = (error: string) => ({ statusCode: 400, body: { error } });
+  /** A steering route: the running sandbox, a JSON body (`shape` in the error when it is not) and its `times` (default 1). */
+  const steering =
+    (shape: string, apply: (box: GraphSandbox, request: Record<string, unknown>, times: number) => Awaited<ReturnType<LocalRoute>>): LocalRoute =>
+    async ({ body }) => {
+      const box = sandbox();
+      if (!box) return noSandbox;
+      let request: Record<string, unknown>;
+      try {
+        request = (JSON.parse(body.toString('utf8')) ?? {}) as Record<string, unknown>;
+      } catch {
+        return invalid(`body must be JSON: ${shape}`);
+      }
+      const times = request['times'] ?? 1;
+      if (!Number.isInteger(times) || (times as number) < 1) return invalid('times must be a positive integer');
+      return apply(box, request, times as number);
+    };
   return {
-    [`POST ${SANDBOX_FAIL_PATH}`]: async ({ body }) => {
-      const box = sandbox();
-      if (!box) return noSandbox;
-      let request: unknown;
-      try {
-        request = JSON.parse(body.toString('utf8'));
-      } catch {
-        return { statusCode: 400, body: { error: 'body must be JSON: { "code": <Meta error code>, "times"?: n, "httpStatus"?: n }' } };
-      }
-      const { code, times = 1, httpStatus } = (request ?? {}) as { code?: unknown; times?: unknown; httpStatus?: unknown };
-      if (!Number.isInteger(code)) return { statusCode: 400, body: { error: 'code must be a Meta error code (an integer such as 130429)' } };
-      if (!Number.isInteger(times) || (times as number) < 1) return { statusCode: 400, body: { error: 'times must be a positive integer' } };
+    [`POST ${SANDBOX_FAIL_PATH}`]: steering('{ "code": <Meta error code>, "times"?: n, "httpStatus"?: n }', (box, { code, httpStatus }, times) => {
+      if (!Number.isInteger(code)) return invalid('code must be a Meta error code (an integer such as 130429)');
       if (httpStatus !== undefined && !(Number.isInteger(httpStatus) && (httpStatus as number) >= 400 && (httpStatus as number) < 600)) {
-        return { statusCode: 400, body: { error: 'httpStatus must be an HTTP error status (400-599)' } };
+        return invalid('httpStatus must be an HTTP error status (400-599)');
       }
-      box.failNext(code as number, { times: times as number, match: 'messages', ...(httpStatus !== undefined ? { httpStatus: httpStatus as number } : {}) });
+      box.failNext(code as number, { times, match: 'messages', ...(httpStatus !== undefined ? { httpStatus: httpStatus as number } : {}) });
       return { statusCode: 200, body: { failing: { code, times, match: 'messages' } } };
-    },
-    [`POST ${SANDBOX_STALL_PATH}`]: async ({ body }) => {
-      const box = sandbox();
-      if (!box) return noSandbox;
-      let request: unknown;
-      try {
-        request = JSON.parse(body.toString('utf8'));
-      } catch {
-        return { statusCode: 400, body: { error: 'body must be JSON: { "ms": <milliseconds>, "times"?: n }' } };
-      }
-      const { ms, times = 1 } = (request ?? {}) as { ms?: unknown; times?: unknown };
-      if (!Number.isInteger(ms) || (ms as number) < 1 || (ms as number) > 600_000) {
-        return { statusCode: 400, body: { error: 'ms must be a whole number of milliseconds from 1 to 600000' } };
-      }
-      if (!Number.isInteger(times) || (times as number) < 1) return { statusCode: 400, body: { error: 'times must be a positive integer' } };
-      box.stallNext({ ms: ms as number, times: times as number, match: 'messages' });
+    }),
+    [`POST ${SANDBOX_STALL_PATH}`]: steering('{ "ms": <milliseconds>, "times"?: n }', (box, { ms }, times) => {
+      if (!Number.isInteger(ms) || (ms as number) < 1 || (ms as number) > 600_000) return invalid('ms must be a whole number of milliseconds from 1 to 600000');
+      box.stallNext({ ms: ms as number, times, match: 'messages' });
       return { statusCode: 200, body: { stalling: { ms, times, match: 'messages' } } };
-    },
+    }),
     [`GET ${SANDBOX_SENT_PATH}`]: async () => {
       const box = sandbox();
       return box ? { statusCode: 200, body: { sent: box.sent } } : noSandbox;
