@@ -1,4 +1,5 @@
-// A benchmark result row and the plain-text table `npm run bench` prints.
+// A benchmark result row and the plain-text tables `npm run bench` and `npm run load` print (markdown pipes, so
+// they paste into the README).
 export interface Row {
   metric: string;
   value: string;
@@ -8,15 +9,18 @@ export interface Row {
 }
 
 export function printTable(title: string, rows: readonly Row[]): void {
-  const head: Row = { metric: 'metric', value: 'value', baseline: 'baseline (same run)', target: 'target' };
   const cells = (r: Row) => [r.metric, r.value, r.baseline ?? '', r.target ?? '', r.pass === undefined ? '' : r.pass ? 'ok' : 'MISS'];
-  const all = [head, ...rows].map(cells);
-  const widths = all[0]!.map((_, i) => Math.max(...all.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join(' | ');
   console.log(`\n## ${title}\n`);
-  console.log(line(all[0]!));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const c of all.slice(1)) console.log(line(c));
+  console.log(formatTable(['metric', 'value', 'baseline (same run)', 'target', ''], rows.map(cells)));
+}
+
+/** Columns padded to their widest cell, a markdown separator under the headers. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  for (const row of rows) if (row.length !== headers.length) throw new Error(`row has ${row.length} cells, the table ${headers.length} columns`);
+  const all = [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 export function median(values: readonly number[]): number {

@@ -1,7 +1,7 @@
 // The load table: one row per step, and the verdict that decides the exit code.
 import type { StoreCount } from './store-count.js';
 import type { StepResult } from './step.js';
-import { formatTable } from './table.js';
+import { formatTable } from '../bench/table.js';
 
 export interface StepReport {
   step: StepResult;

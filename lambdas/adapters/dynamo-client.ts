@@ -3,13 +3,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/** How every item is marshalled: absent fields are left out, empty strings stored as they are. */
+export const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertEmptyValues: false } as const;
+
 export function createDocumentClient(): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     // Fail a stuck call well inside the Lambda timeout so the handler can still answer 500 (and Meta retries).
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
   });
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+    marshallOptions: MARSHALL_OPTIONS,
   });
 }
 

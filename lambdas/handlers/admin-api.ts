@@ -9,7 +9,7 @@ import { dynamo } from '../adapters/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/env.js';
 import { httpCorrelation, logger, observe } from '../adapters/logger.js';
 import { createMessageStore } from '../adapters/message-store.js';
-import { fail, json, pathParam, storeRefusedCursor, type HttpEvent, type HttpResult } from './http.js';
+import { fail, json, pathParam, type HttpEvent, type HttpResult } from './http.js';
 
 export interface AdminDeps {
   contacts: Pick<ContactStore, 'get'>;
@@ -53,7 +53,6 @@ export function createAdminHandler(deps: AdminDeps): (event: HttpEvent) => Promi
       return json(200, { items: page.items.map(messageView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     } catch (error) {
       if (error instanceof InvalidCursor) return fail(400, `cursor: ${error.message}`);
-      if (cursor && storeRefusedCursor(error)) return fail(400, 'cursor: cursor is not one this API returned');
       throw error;
     }
   }

@@ -7,7 +7,7 @@ import { createContactStore, type CardContactStore } from '../adapters/contact-s
 import { dynamo } from '../adapters/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/env.js';
 import { logger } from '../adapters/logger.js';
-import { fail, json, storeRefusedCursor, type HttpEvent, type HttpResult } from './http.js';
+import { fail, json, type HttpEvent, type HttpResult } from './http.js';
 
 export interface ContactsApiDeps {
   contacts: Pick<CardContactStore, 'listNewest'>;
@@ -32,7 +32,6 @@ export function createContactsApiHandler(deps: ContactsApiDeps): (event: HttpEve
       return json(200, { items: page.items.map(toContactView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     } catch (error) {
       if (error instanceof InvalidCursor) return fail(400, `cursor: ${error.message}`);
-      if (q.cursor && storeRefusedCursor(error)) return fail(400, 'cursor: cursor is not one this API returned');
       logger.error('contact list failed', { error: error as Error });
       return fail(500, 'internal error reading the contacts');
     }

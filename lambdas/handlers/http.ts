@@ -69,10 +69,3 @@ export function pathParam(event: HttpEvent, name: string): string | undefined {
   }
 }
 
-/**
- * True when DynamoDB refused the start key a `cursor` decoded to (an edited cursor with an empty or oversized key
- * value passes the cursor's shape check but is not a key): the client's mistake, answered 400, not 500.
- */
-export function storeRefusedCursor(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ValidationException';
-}

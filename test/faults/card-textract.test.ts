@@ -9,18 +9,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DetectDocumentTextCommand, TextractClient, type DetectDocumentTextCommandOutput } from '@aws-sdk/client-textract';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mediaKeyFor } from '../../lambdas/adapters/media-store.js';
-import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
-import { DEFAULT_PHONE_NUMBER_ID, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
-import type { HttpHandler } from '../../lib/local/handlers.js';
+import { DEFAULT_PHONE_NUMBER_ID } from '../../lib/local/graph-sandbox.js';
 import { mediaDelivery, metaJson } from '../../lib/local/meta-payloads.js';
 import { queues } from '../../lib/resources.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
-import { startFaultStack, type EmittedMetric, type FaultStack } from './fault-stack.js';
+import { TEST_APP_SECRET } from '../support/dynalite.js';
+import { startFaultStack } from './fault-stack.js';
 import { drainQueue, minutesAgo } from './support.js';
 
 const CARD = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/cards/en-northwind-dept.png')));
@@ -29,32 +26,20 @@ const DETECTED = JSON.parse(
 ) as DetectDocumentTextCommandOutput;
 
 const textract = mockClient(TextractClient);
-let stack: FaultStack;
-let db: TestDynamo;
-let local: LocalQueues;
-let sandbox: GraphSandbox;
-let sqs: FaultStack['sqs'];
-let webhook: HttpHandler;
-let cardWorker: (event: SQSEvent) => Promise<SQSBatchResponse>;
-let sender: FaultStack['sender'];
-let emitted: EmittedMetric[] = [];
+const stack = await startFaultStack({
+  name: 'card',
+  recordMetrics: true,
+  // Card retries visible again at once: the test waits for receives, not for the clock.
+  env: { S3_FORCE_PATH_STYLE: 'true', OCR_ENGINE: 'textract', CARD_RETRY_DELAYS_SECONDS: '0' },
+});
+const { db, local, sandbox, sqs, webhook, sender, emitted } = stack;
+// The deployed card worker module: its handler is built at import from the environment above.
+const cardWorker = (await import('../../lambdas/handlers/card-worker.js')).handler;
 let customerN = 0;
-
-beforeAll(async () => {
-  stack = await startFaultStack({
-    name: 'card',
-    recordMetrics: true,
-    // Card retries visible again at once: the test waits for receives, not for the clock.
-    env: { S3_FORCE_PATH_STYLE: 'true', OCR_ENGINE: 'textract', CARD_RETRY_DELAYS_SECONDS: '0' },
-  });
-  ({ db, local, sandbox, sqs, webhook, sender, emitted } = stack);
-  // The deployed card worker module: its handler is built at import from the environment above.
-  cardWorker = (await import('../../lambdas/handlers/card-worker.js')).handler;
-}, 30_000);
 
 afterAll(async () => {
   textract.restore();
-  await stack?.close();
+  await stack.close();
 });
 
 beforeEach(() => {

@@ -36,6 +36,18 @@ export interface FaultStackOptions {
   recordMetrics?: boolean;
 }
 
+/** Records every metric the handlers emit (still emitting it), until `vi.restoreAllMocks()`. */
+export async function recordMetrics(): Promise<EmittedMetric[]> {
+  const emitted: EmittedMetric[] = [];
+  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
+  const emit = metricSink.emit.bind(metricSink);
+  vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
+    emitted.push({ name, dims: dims[0] });
+    return (emit as (...a: unknown[]) => void)(name, value, ...dims);
+  });
+  return emitted;
+}
+
 export async function startFaultStack(options: FaultStackOptions): Promise<FaultStack> {
   const db = await startTestDynamo();
   const local = await startLocalQueues({ prefix: `faults-${options.name}` });
@@ -43,15 +55,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   // Status webhooks a minute out: none arrives during a test and muddles what it counts.
   const sandbox = await startGraphSandbox({ appSecret: TEST_APP_SECRET, accessToken: token, statusDelayMs: 60_000, ...options.sandbox });
   Object.assign(process.env, local.env, { WHATSAPP_ACCESS_TOKEN: token, GRAPH_BASE_URL: sandbox.url }, options.env);
-  const emitted: EmittedMetric[] = [];
-  if (options.recordMetrics) {
-    const { metricSink } = await import('../../lambdas/adapters/metrics.js');
-    const emit = metricSink.emit.bind(metricSink);
-    vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
-      emitted.push({ name, dims: dims[0] });
-      return (emit as (...a: unknown[]) => void)(name, value, ...dims);
-    });
-  }
+  const emitted = options.recordMetrics ? await recordMetrics() : [];
   const webhook = (await import('../../lambdas/handlers/webhook.js')).handler;
   const mod = await import('../../lambdas/handlers/sender.js');
   const deps = mod.defaultSenderDeps();

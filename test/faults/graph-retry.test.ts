@@ -22,6 +22,7 @@ import { metaConfigFromEnv } from '../../lambdas/adapters/meta-config.js';
 import { localSqsClient, startQueuePoller, type QueuePoller } from '../../lib/local/queue-poller.js';
 import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
 import { waitFor } from '../support/wait-for.js';
+import { recordMetrics, type EmittedMetric } from './fault-stack.js';
 
 const TOKEN = 'faults-graph-token';
 // Short enough to keep the test quick, long enough that a loaded machine does not time out a healthy send.
@@ -37,19 +38,14 @@ let enqueue: (job: ReplyJob) => Promise<void>;
 let contacts: ReturnType<typeof createContactStore>;
 /** Every visibility change the sender asked for: receipt handle -> seconds. */
 const hidden: number[] = [];
-let emitted: { name: string; dims: unknown }[] = [];
+let emitted: EmittedMetric[] = [];
 
 beforeAll(async () => {
   db = await startTestDynamo();
   local = await startLocalQueues({ prefix: 'faults-graph' });
   sandbox = await startGraphSandbox({ appSecret: TEST_APP_SECRET, accessToken: TOKEN, statusDelayMs: 60_000 });
   Object.assign(process.env, local.env, { WHATSAPP_ACCESS_TOKEN: TOKEN, GRAPH_BASE_URL: sandbox.url, GRAPH_TIMEOUT_MS: String(GRAPH_TIMEOUT_MS) });
-  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
-  const emit = metricSink.emit.bind(metricSink);
-  vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
-    emitted.push({ name, dims: dims[0] });
-    return (emit as (...a: unknown[]) => void)(name, value, ...dims);
-  });
+  emitted = await recordMetrics();
   const mod = await import('../../lambdas/handlers/sender.js');
   const deps = mod.defaultSenderDeps();
   const client = localSqsClient(local.endpoint);
@@ -139,7 +135,7 @@ describe('Graph rate limits, 5xx and timeouts: retried through the queue, then s
   });
 
   it('every fault at once, each for its own customer', async () => {
-    emitted = [];
+    emitted.length = 0;
     const cases = await Promise.all(
       FAULTS.map(async (fault) => {
         const c = await customer();

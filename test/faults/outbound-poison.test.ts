@@ -4,36 +4,22 @@
 // Outbound{result=failed}; a failure with no Graph answer to record (the store itself down) is counted as
 // Outbound{result=failed, code=error} on the last attempt. The customer cannot be told: the reply is what failed.
 // Real parts: the webhook handler with real HMACs, dynalite, fauxqs, the Graph sandbox.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
-import { DEFAULT_PHONE_NUMBER_ID, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
-import type { HttpHandler } from '../../lib/local/handlers.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PHONE_NUMBER_ID } from '../../lib/local/graph-sandbox.js';
 import { metaJson, textDelivery } from '../../lib/local/meta-payloads.js';
 import { queues } from '../../lib/resources.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
-import { startFaultStack, type EmittedMetric, type FaultStack } from './fault-stack.js';
-import { drainQueue, injectFaults, minutesAgo, serviceError, type FaultInjector } from './support.js';
+import { TEST_APP_SECRET } from '../support/dynalite.js';
+import { startFaultStack } from './fault-stack.js';
+import { drainQueue, injectFaults, minutesAgo, serviceError } from './support.js';
 
-let stack: FaultStack;
-let db: TestDynamo;
-let local: LocalQueues;
-let sandbox: GraphSandbox;
-let sqs: FaultStack['sqs'];
-let webhook: HttpHandler;
-let sender: FaultStack['sender'];
-let faults: FaultInjector;
-let emitted: EmittedMetric[] = [];
+const stack = await startFaultStack({ name: 'poison', recordMetrics: true });
+const { db, local, sandbox, sqs, webhook, sender, emitted } = stack;
+const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
+const faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failDynamo');
 let customerN = 0;
 
-beforeAll(async () => {
-  stack = await startFaultStack({ name: 'poison', recordMetrics: true });
-  ({ db, local, sandbox, sqs, webhook, sender, emitted } = stack);
-  const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
-  faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failDynamo');
-}, 30_000);
-
-afterAll(() => stack?.close());
+afterAll(() => stack.close());
 
 beforeEach(() => {
   sandbox.reset();

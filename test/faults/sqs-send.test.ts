@@ -5,53 +5,41 @@
 // is injected into the webhook's own SQS client (its middleware stack).
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { MiddlewareStack } from '@smithy/types';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
-import { DEFAULT_PHONE_NUMBER_ID, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
-import type { HttpHandler } from '../../lib/local/handlers.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PHONE_NUMBER_ID } from '../../lib/local/graph-sandbox.js';
 import { mediaDelivery, metaJson, textDelivery } from '../../lib/local/meta-payloads.js';
 import type { QueueName } from '../../lib/resources.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
-import { startFaultStack, type FaultStack } from './fault-stack.js';
-import { drainQueue, injectFaults, minutesAgo, serviceError, type FaultInjector } from './support.js';
+import { TEST_APP_SECRET } from '../support/dynalite.js';
+import { startFaultStack } from './fault-stack.js';
+import { drainQueue, injectFaults, minutesAgo, serviceError } from './support.js';
 
-let stack: FaultStack;
-let db: TestDynamo;
-let local: LocalQueues;
-let sandbox: GraphSandbox;
-let sqs: FaultStack['sqs'];
-let webhook: HttpHandler;
-let sender: FaultStack['sender'];
-let faults: FaultInjector;
 /** Rounds of SendMessageBatch to answer with every entry Failed (retryable, as SQS does when throttling). */
 let refuseEntriesRounds = 0;
 
-beforeAll(async () => {
-  stack = await startFaultStack({ name: 'sqs' });
-  ({ db, local, sandbox, sqs, webhook, sender } = stack);
-  // The client the webhook's work sink sends with (one per container).
-  const { sqsClient } = await import('../../lambdas/adapters/outbound-queue.js');
-  faults = injectFaults(sqsClient(), serviceError('ServiceUnavailable', 'Service Unavailable'), 'failSqs');
-  (sqsClient().middlewareStack as MiddlewareStack<object, object>).add(
-    (next) => async (args) => {
-      const input = (args as { input: SendMessageBatchCommandInput }).input;
-      if (refuseEntriesRounds > 0 && Array.isArray(input.Entries)) {
-        refuseEntriesRounds -= 1;
-        const output: Partial<SendMessageBatchCommandOutput> = {
-          Successful: [],
-          Failed: input.Entries.map((e) => ({ Id: e.Id!, SenderFault: false, Code: 'RequestThrottled', Message: 'Rate exceeded' })),
-          $metadata: { httpStatusCode: 200 },
-        };
-        return { output, response: {} } as never;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'refuseEntries' },
-  );
-}, 30_000);
+const stack = await startFaultStack({ name: 'sqs' });
+const { db, local, sandbox, sqs, webhook, sender } = stack;
+// The client the webhook's work sink sends with (one per container).
+const { sqsClient } = await import('../../lambdas/adapters/outbound-queue.js');
+const faults = injectFaults(sqsClient(), serviceError('ServiceUnavailable', 'Service Unavailable'), 'failSqs');
+(sqsClient().middlewareStack as MiddlewareStack<object, object>).add(
+  (next) => async (args) => {
+    const input = (args as { input: SendMessageBatchCommandInput }).input;
+    if (refuseEntriesRounds > 0 && Array.isArray(input.Entries)) {
+      refuseEntriesRounds -= 1;
+      const output: Partial<SendMessageBatchCommandOutput> = {
+        Successful: [],
+        Failed: input.Entries.map((e) => ({ Id: e.Id!, SenderFault: false, Code: 'RequestThrottled', Message: 'Rate exceeded' })),
+        $metadata: { httpStatusCode: 200 },
+      };
+      return { output, response: {} } as never;
+    }
+    return next(args);
+  },
+  { step: 'initialize', name: 'refuseEntries' },
+);
 
-afterAll(() => stack?.close());
+afterAll(() => stack.close());
 
 beforeEach(async () => {
   await db.reset();

@@ -5,45 +5,31 @@
 // the job is retried through the queue and the customer still gets exactly one reply.
 // Real parts: dynalite, fauxqs (the outbound queue), the Graph sandbox, real HMACs; the failure is injected into
 // the handlers' own DynamoDB client (its middleware stack), before the SDK's retries.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { metaJson, statusDelivery, textDelivery, type MetaDelivery } from '../../lib/local/meta-payloads.js';
-import type { HttpHandler } from '../../lib/local/handlers.js';
-import type { LocalQueues } from '../../lib/local/fauxqs-server.js';
-import type { GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import { deliveryEvent } from '../support/api-events.js';
-import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
-import { startFaultStack, type FaultStack } from './fault-stack.js';
+import { TEST_APP_SECRET } from '../support/dynalite.js';
+import { startFaultStack } from './fault-stack.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';
-import { drainQueue, injectFaults, minutesAgo, serviceError, type FaultInjector } from './support.js';
+import { drainQueue, injectFaults, minutesAgo, serviceError } from './support.js';
 
 const business = { phoneNumberId: '1122334455667', displayPhoneNumber: '15550001111', wabaId: '5467539754836534' };
 
-let stack: FaultStack;
-let db: TestDynamo;
-let local: LocalQueues;
-let sandbox: GraphSandbox;
-let sqs: FaultStack['sqs'];
-let webhook: HttpHandler;
-let sender: FaultStack['sender'];
-let faults: FaultInjector;
-
-beforeAll(async () => {
-  stack = await startFaultStack({
-    name: 'dynamo',
-    // The business number of the delivery, so the sandbox accepts the replies sent from it.
-    sandbox: {
-      accounts: (model) => {
-        model.wabas[0]!.phoneNumbers[0]!.id = business.phoneNumberId;
-        return model;
-      },
+const stack = await startFaultStack({
+  name: 'dynamo',
+  // The business number of the delivery, so the sandbox accepts the replies sent from it.
+  sandbox: {
+    accounts: (model) => {
+      model.wabas[0]!.phoneNumbers[0]!.id = business.phoneNumberId;
+      return model;
     },
-  });
-  ({ db, local, sandbox, sqs, webhook, sender } = stack);
-  const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
-  faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failNthDynamoCall');
-}, 30_000);
+  },
+});
+const { db, local, sandbox, sqs, webhook, sender } = stack;
+const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
+const faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failNthDynamoCall');
 
-afterAll(() => stack?.close());
+afterAll(() => stack.close());
 
 // Minutes ago, so the command's reply is inside the 24-hour window.
 const t = (s: number) => minutesAgo(10, s);

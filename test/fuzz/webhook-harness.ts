@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { createContactStore } from '../../lambdas/adapters/contact-store.js';
+import { MARSHALL_OPTIONS } from '../../lambdas/adapters/dynamo-client.js';
 import { createDeliveryArchive, eventKey, quarantinePk } from '../../lambdas/adapters/delivery-archive.js';
 import type { IngestStores } from '../../lambdas/adapters/ingest-stores.js';
 import { createMessageStore } from '../../lambdas/adapters/message-store.js';
@@ -30,7 +31,7 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const db = await startTestDynamo();
-  const doc = DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
+  const doc = DynamoDBDocumentClient.from(db.client, { marshallOptions: MARSHALL_OPTIONS });
   const messages = createMessageStore(doc, db.tableNames.messages);
   const contacts = createContactStore(doc, db.tableNames.contacts);
   const jobs: WorkJob[] = [];
