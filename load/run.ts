@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { localSettings } from '../lib/local/defaults.js';
-import { startLocalStack, type RunningStack } from './local-stack.js';
+import { startLocalStack, type RunningStack } from '../lib/local/local-child.js';
 import { runLoad } from './run-load.js';
 
 export const DEFAULT_RATES = [25, 50, 100, 200, 400];

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerPool, DeliveryFactory, newRunId, stepIdPrefix } from '../../load/deliveries.js';
 import { Ledger } from '../../load/ledger.js';
-import { startLocalStack, type RunningStack } from '../../load/local-stack.js';
+import { startLocalStack, type RunningStack } from '../../lib/local/local-child.js';
 import { redeliverNotAccepted } from '../../load/redeliver.js';
 import { COLUMNS } from '../../load/report.js';
 import { runLoad } from '../../load/run-load.js';

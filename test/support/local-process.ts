@@ -1,12 +1,12 @@
-// `npm start` in its own process for the e2e tests: bin/local.ts on a free port with a temporary DATA_DIR,
-// ready once its banner is printed, stopped with Ctrl-C (SIGINT) like a user would, and cleaned up after.
-import { spawn, type ChildProcess } from 'node:child_process';
+// `npm start` in its own process for the e2e tests (lib/local/local-child.ts): one port and one DATA_DIR across
+// restarts, the whole output kept, admin requests with the bearer token, and cleaned up after.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { waitFor } from './wait-for.js';
 import { freePort } from '../../lib/local/free-port.js';
+import { startLocalStack, type RunningStack } from '../../lib/local/local-child.js';
 
 export interface LocalProcessOptions {
   /** Prefix of the temporary DATA_DIR. */
@@ -20,9 +20,7 @@ export interface LocalProcessOptions {
 
 export class LocalProcess {
   readonly dataDir: string;
-  /** Everything the current run printed, stdout and stderr. */
-  output = '';
-  private child: ChildProcess | undefined;
+  private running: RunningStack | undefined;
 
   private constructor(readonly port: number, private readonly options: LocalProcessOptions) {
     this.dataDir = mkdtempSync(join(tmpdir(), options.name));
@@ -33,45 +31,29 @@ export class LocalProcess {
     return new LocalProcess(await freePort(), options);
   }
 
+  /** Everything the current run printed, stdout and stderr. */
+  get output(): string {
+    return this.running?.output() ?? '';
+  }
+
   url(path: string): string {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
+  /** Starts (or restarts) on the same port and DATA_DIR. */
   async start(): Promise<void> {
-    this.output = '';
-    const env: NodeJS.ProcessEnv = { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN', ...this.options.env, PORT: String(this.port), DATA_DIR: this.dataDir };
-    for (const name of this.options.without ?? []) delete env[name];
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = proc;
-    proc.stdout.on('data', (d) => (this.output += d));
-    proc.stderr.on('data', (d) => (this.output += d));
-    await new Promise<void>((ok, fail) => {
-      // The banner is one write that ends with this line, so all of it has been printed.
-      const timer = setInterval(() => {
-        if (this.output.includes('Ctrl-C stops.')) {
-          clearInterval(timer);
-          ok();
-        }
-      }, 50);
-      proc.once('exit', (code) => {
-        clearInterval(timer);
-        fail(new Error(`local runner exited with ${code}:\n${this.output}`));
-      });
-    });
+    this.running = undefined;
+    const { env, without } = this.options;
+    this.running = await startLocalStack({ env, ...(without ? { without } : {}), port: this.port, dataDir: this.dataDir, keepAllOutput: true });
   }
 
   /** Ctrl-C; the exit code, or undefined when it was not running. */
   async stop(): Promise<number | null | undefined> {
-    const proc = this.child;
-    if (!proc || proc.exitCode !== null) return undefined;
-    const exited = new Promise((ok) => proc.once('exit', ok));
-    proc.kill('SIGINT');
-    await exited;
-    return proc.exitCode;
+    return this.running?.stop();
   }
 
   async close(): Promise<void> {
-    await this.stop();
+    await this.running?.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 

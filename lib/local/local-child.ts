@@ -1,15 +1,15 @@
-// The local stack under load in its own process (`bin/local.ts`, as `npm start` runs it), so the server's CPU is
-// not shared with autocannon's event loop: a free port, a temporary DATA_DIR, stopped with SIGINT like Ctrl-C,
-// and the directory removed afterwards.
+// `npm start` (bin/local.ts) in a child process, for `npm run load` (the server's CPU not shared with autocannon)
+// and the e2e tests: a free port, a temporary DATA_DIR unless one is given, ready once the banner is printed,
+// stopped with SIGINT like Ctrl-C.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../lib/local/free-port.js';
+import { freePort } from './free-port.js';
 
 /** The banner is one write that ends with this line (lib/local/banner.ts), so the stack is fully up. */
 const READY_LINE = 'Ctrl-C stops.';
-/** Only the tail of the child's output is kept: under load it can print a line per request. */
+/** By default only the tail of the child's output is kept: under load it can print a line per request. */
 const OUTPUT_TAIL_CHARS = 64 * 1024;
 
 export interface LocalStackOptions {
@@ -20,6 +20,12 @@ export interface LocalStackOptions {
   /** Extra node flags for the child, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /** Defaults to a free one. */
+  port?: number;
+  /** The caller's DATA_DIR, kept on close (a restart finds its data); default a temporary one, removed on close. */
+  dataDir?: string;
+  /** Keep everything the child prints instead of the last 64 KB (tests that search the whole output). */
+  keepAllOutput?: boolean;
 }
 
 export interface RunningStack {
@@ -29,15 +35,19 @@ export interface RunningStack {
   pid: number | undefined;
   /** CPU seconds (user + system) the stack has used so far; undefined where /proc is not available. */
   cpuSeconds(): number | undefined;
-  /** The last 64 KB the child printed (stdout and stderr). */
+  /** What the child printed (stdout and stderr): the last 64 KB, or all of it with `keepAllOutput`. */
   output(): string;
-  /** SIGINT, wait for the exit, remove DATA_DIR. Safe to call twice. */
+  /** SIGINT (SIGKILL after 15 s), wait for the exit; its exit code, undefined when it had already exited. */
+  stop(): Promise<number | null | undefined>;
+  /** stop(), then remove a temporary DATA_DIR. Safe to call twice. */
   close(): Promise<void>;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<RunningStack> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'wa-load-'));
+  const port = options.port ?? (await freePort());
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wa-local-'));
+  const removeDataDir = () => ownsDataDir && rmSync(dataDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -54,29 +64,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const append = (d: Buffer) => {
     output += d.toString('utf8');
-    if (output.length > 2 * OUTPUT_TAIL_CHARS) output = output.slice(-OUTPUT_TAIL_CHARS);
+    if (!options.keepAllOutput && output.length > 2 * OUTPUT_TAIL_CHARS) output = output.slice(-OUTPUT_TAIL_CHARS);
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   // If this process dies without close(), the child must not keep the port and the directory.
   const killOnExit = () => {
     if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
   };
   process.once('exit', killOnExit);
 
+  const stop = async (): Promise<number | null | undefined> => {
+    if (child.exitCode !== null || child.signalCode !== null) return undefined;
+    const exited = new Promise((ok) => child.once('exit', ok));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    return child.exitCode;
+  };
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((ok) => child.once('exit', ok));
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stop();
       process.off('exit', killOnExit);
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir();
     })());
 
   try {
@@ -103,7 +116,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     pid: child.pid,
     cpuSeconds: () => (child.pid ? procCpuSeconds(child.pid) : undefined),
-    output: () => output.slice(-OUTPUT_TAIL_CHARS),
+    output: () => (options.keepAllOutput ? output : output.slice(-OUTPUT_TAIL_CHARS)),
+    stop,
     close,
   };
 }
