@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import type { Card } from '../lambdas/domain/card.js';
-import { parseCardLines } from '../lambdas/domain/card-parser.js';
-import { readCardLines } from '../lambdas/domain/card-reader.js';
-import { decodeQr, decodeQrRaw } from '../lambdas/adapters/qr-zxing.js';
-import { createTesseractOcr } from '../lambdas/adapters/ocr-tesseract.js';
+import type { Card } from '../lambdas/domain/cards/card.js';
+import { parseCardLines } from '../lambdas/domain/cards/card-parser.js';
+import { readCardLines } from '../lambdas/domain/cards/card-reader.js';
+import { decodeQr, decodeQrRaw } from '../lambdas/adapters/cards/qr-zxing.js';
+import { createTesseractOcr } from '../lambdas/adapters/cards/ocr-tesseract.js';
 import { writeQrPng } from '../scripts/qr-png.js';
 
 import { printTable, type Row } from './table.js';

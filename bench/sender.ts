@@ -10,10 +10,10 @@
 // the sender adds to a Graph call; DynamoDB costs are the webhook latency benchmark's subject.
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GraphClient } from '../lambdas/adapters/graph-client.js';
-import { parseOutboundMessage, toGraphMessageBody, type OutboundMessage } from '../lambdas/domain/outbound-message.js';
-import type { ContactRecord } from '../lambdas/domain/ports.js';
-import { createSender, type OutboundRecord } from '../lambdas/domain/sender.js';
+import { GraphClient } from '../lambdas/adapters/meta/graph-client.js';
+import { parseOutboundMessage, toGraphMessageBody, type OutboundMessage } from '../lambdas/domain/outbound/outbound-message.js';
+import type { ContactRecord } from '../lambdas/domain/shared/ports.js';
+import { createSender, type OutboundRecord } from '../lambdas/domain/outbound/sender.js';
 import { DEFAULT_PHONE_NUMBER_ID } from '../lib/local/graph-sandbox.js';
 import { median, type Row } from './table.js';
 

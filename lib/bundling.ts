@@ -11,7 +11,7 @@ export const esmRequireBanner =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /** Absolute so esbuild finds it whatever its working directory. */
-const envCredentials = fileURLToPath(new URL('../lambdas/adapters/env-credentials.ts', import.meta.url));
+const envCredentials = fileURLToPath(new URL('../lambdas/adapters/runtime/env-credentials.ts', import.meta.url));
 
 export const bundleOptions = {
   format: 'esm',

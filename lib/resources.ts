@@ -91,16 +91,16 @@ export const tables = {
 export const queues = {
   outbound: {
     envVar: 'OUTBOUND_QUEUE_URL',
-    // Bot command jobs from the webhook and reply jobs (card summaries): the format is in domain/outbound-job.ts.
+    // Bot command jobs from the webhook and reply jobs (card summaries): the format is in domain/outbound/outbound-job.ts.
     consumer: 'sender',
     batchSize: 10,
-    // Equals DEFAULT_MAX_ATTEMPTS of domain/retry-policy.ts (a unit test holds them together; importing it here
+    // Equals DEFAULT_MAX_ATTEMPTS of domain/outbound/retry-policy.ts (a unit test holds them together; importing it here
     // would put the Graph error table into every bundle that reads this file).
     maxReceiveCount: 6,
   },
   card: {
     envVar: 'CARD_QUEUE_URL',
-    // Card jobs from the webhook (images, image/PDF documents): domain/card-pipeline.ts decodeCardJob.
+    // Card jobs from the webhook (images, image/PDF documents): domain/cards/card-pipeline.ts decodeCardJob.
     consumer: 'cardWorker',
     // OCR is the slow part; a small batch keeps one slow photo from holding many others past the timeout.
     batchSize: 2,
@@ -277,7 +277,7 @@ export const routeThrottles = {
   send: { rateLimit: 10, burstLimit: 20 },
 } as const satisfies Record<RouteThrottle, { rateLimit: number; burstLimit: number }>;
 
-/** Business card media (lib/constructs/card-pipeline.ts, lambdas/adapters/media-store.ts). */
+/** Business card media (lib/constructs/card-pipeline.ts, lambdas/adapters/cards/media-store.ts). */
 export const cardPipeline = {
   /** Environment variable with the media bucket's name (the card worker's). */
   mediaBucketEnvVar: 'MEDIA_BUCKET',

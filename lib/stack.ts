@@ -196,7 +196,7 @@ export class WhatsAppBusinessStack extends Stack {
       for (const [queueName, access] of Object.entries(spec.queues)) {
         const queue = queues.get(queueName);
         if (!queue) throw new Error(`function "${name}" uses unknown queue "${queueName}"`);
-        if (access === 'send') fn.bindQueueSender(queue);
+        if (access === 'send') queue.connectProducer(fn);
         else if (queue.spec.consumer !== name) {
           throw new Error(`function "${name}" consumes queue "${queueName}" whose consumer is "${queue.spec.consumer}"`);
         }

@@ -1,14 +1,14 @@
 // Admin read API: messages and contacts as the views of model.ts. IAM-authorised in AWS (bearer token locally,
 // enforced by the local router), so this handler only reads.
-import { toContactView } from '../domain/contact-view.js';
-import type { MessageView } from '../domain/model.js';
-import { InvalidCursor, type ContactStore, type MessageRecord, type MessageStore } from '../domain/ports.js';
-import { fitsKey, MAX_KEY_BYTES } from '../domain/storable.js';
-import { createContactStore } from '../adapters/contact-store.js';
-import { dynamo } from '../adapters/dynamo-client.js';
-import { tableNameFromEnv } from '../adapters/env.js';
-import { httpCorrelation, logger, observe } from '../adapters/logger.js';
-import { createMessageStore } from '../adapters/message-store.js';
+import { toContactView } from '../domain/shared/contact-view.js';
+import type { MessageView } from '../domain/shared/model.js';
+import { InvalidCursor, type ContactStore, type MessageRecord, type MessageStore } from '../domain/shared/ports.js';
+import { fitsKey, MAX_KEY_BYTES } from '../domain/shared/storable.js';
+import { createContactStore } from '../adapters/dynamo/contact-store.js';
+import { dynamo } from '../adapters/dynamo/dynamo-client.js';
+import { tableNameFromEnv } from '../adapters/runtime/env.js';
+import { httpCorrelation, logger, observe } from '../adapters/runtime/logger.js';
+import { createMessageStore } from '../adapters/dynamo/message-store.js';
 import { fail, json, pathParam, type HttpEvent, type HttpResult } from './http.js';
 
 export interface AdminDeps {

@@ -1,6 +1,6 @@
 // The card worker's SQS batch handler, without its engines: the Lambda entry (card-worker.ts) and the local
 // runner (lib/local/card-worker.ts) give it a reader each. Thin: decode each record, let the pipeline
-// (domain/card-pipeline.ts) run the job, turn its answer into SQS terms: a retry hides the message for the
+// (domain/cards/card-pipeline.ts) run the job, turn its answer into SQS terms: a retry hides the message for the
 // pipeline's delay and reports it failed; the last attempt (the customer already told) makes it visible at once
 // and reports it failed, so SQS moves it to the dead-letter queue at its next receive.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -12,20 +12,20 @@ import {
   processCardJob,
   type CardImageReader,
   type CardPipelineDeps,
-} from '../domain/card-pipeline.js';
-import { isLang } from '../domain/language.js';
-import { createCardProgressStore } from '../adapters/card-progress-store.js';
-import { createReplySink } from '../adapters/card-queue.js';
-import { createContactStore } from '../adapters/contact-store.js';
-import { dynamo } from '../adapters/dynamo-client.js';
-import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
-import { graphMediaSource } from '../adapters/graph-media.js';
-import { logger } from '../adapters/logger.js';
-import { graphClientFromEnv } from '../adapters/meta-config.js';
-import { createMediaStore } from '../adapters/media-store.js';
-import { createUrlMediaSource } from '../adapters/url-media.js';
-import { metricSink } from '../adapters/metrics.js';
-import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
+} from '../domain/cards/card-pipeline.js';
+import { isLang } from '../domain/bot/language.js';
+import { createCardProgressStore } from '../adapters/dynamo/card-progress-store.js';
+import { createReplySink } from '../adapters/queues/card-queue.js';
+import { createContactStore } from '../adapters/dynamo/contact-store.js';
+import { dynamo } from '../adapters/dynamo/dynamo-client.js';
+import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/runtime/env.js';
+import { graphMediaSource } from '../adapters/meta/graph-media.js';
+import { logger } from '../adapters/runtime/logger.js';
+import { graphClientFromEnv } from '../adapters/meta/meta-config.js';
+import { createMediaStore } from '../adapters/cards/media-store.js';
+import { createUrlMediaSource } from '../adapters/cards/url-media.js';
+import { metricSink } from '../adapters/runtime/metrics.js';
+import { createJobQueue, type JobQueue } from '../adapters/queues/outbound-queue.js';
 import { attemptOf, hideThenFail, UNEXPECTED_FAILURE_DELAY_SECONDS } from './sqs.js';
 
 export interface CardWorkerDeps {

@@ -3,11 +3,11 @@
 // tryHarder/rotate/invert/downscale cover most of what sharp's variants add) and Textract DetectDocumentText on
 // the stored S3 object (images and single-page PDFs). OCR_ENGINE=none reads QR codes only.
 import { TextractClient } from '@aws-sdk/client-textract';
-import type { CardImageReader } from '../domain/card-pipeline.js';
-import { createCardImageReader } from '../adapters/card-image-reader.js';
-import { optionalEnv } from '../adapters/env.js';
-import { createTextractOcr } from '../adapters/ocr-textract.js';
-import { zxingBytesDecoder } from '../adapters/qr-zxing-bytes.js';
+import type { CardImageReader } from '../domain/cards/card-pipeline.js';
+import { createCardImageReader } from '../adapters/cards/card-image-reader.js';
+import { optionalEnv } from '../adapters/runtime/env.js';
+import { createTextractOcr } from '../adapters/cards/ocr-textract.js';
+import { zxingBytesDecoder } from '../adapters/cards/qr-zxing-bytes.js';
 import { cardWorkerDeps, createCardWorkerHandler } from './card-batch.js';
 
 /** The Lambda's reader: raw-bytes zxing, then Textract on the S3 object unless OCR_ENGINE=none. */

@@ -1,12 +1,12 @@
 // GET /contacts (admin): every contact, newest first, in pages of `limit` (default 50, at most 200) with an
 // opaque `cursor` for the next page: `{ items: ContactView[], nextCursor? }`. Card contacts carry their card
 // fields and where they came from (`sourceContactId`, `sourceMessageId`). `wa contacts export` reads it.
-import { toContactView } from '../domain/contact-view.js';
-import { InvalidCursor } from '../domain/ports.js';
-import { createContactStore, type CardContactStore } from '../adapters/contact-store.js';
-import { dynamo } from '../adapters/dynamo-client.js';
-import { tableNameFromEnv } from '../adapters/env.js';
-import { logger } from '../adapters/logger.js';
+import { toContactView } from '../domain/shared/contact-view.js';
+import { InvalidCursor } from '../domain/shared/ports.js';
+import { createContactStore, type CardContactStore } from '../adapters/dynamo/contact-store.js';
+import { dynamo } from '../adapters/dynamo/dynamo-client.js';
+import { tableNameFromEnv } from '../adapters/runtime/env.js';
+import { logger } from '../adapters/runtime/logger.js';
 import { fail, json, type HttpEvent, type HttpResult } from './http.js';
 
 export interface ContactsApiDeps {

@@ -1,8 +1,8 @@
 // GET /diagnose (admin): runs every configuration check and answers the report as JSON; `wa diagnose --api`
 // prints it as a table. Always 200 when the checks ran: failing checks are the answer, not an error.
-import { diagnose, type DiagnoseReport } from '../domain/diagnose.js';
-import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv, type FactSources } from '../adapters/diagnose-facts.js';
-import { logger } from '../adapters/logger.js';
+import { diagnose, type DiagnoseReport } from '../domain/diagnose/diagnose.js';
+import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv, type FactSources } from '../adapters/meta/diagnose-facts.js';
+import { logger } from '../adapters/runtime/logger.js';
 import { fail, json, type HttpEvent, type HttpResult } from './http.js';
 
 export interface DiagnoseDeps {

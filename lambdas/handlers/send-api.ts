@@ -3,18 +3,18 @@
 //   201 { id, status: "accepted" } | 400 { error, field } | 409 window closed { error, code, hint }
 //   | 422 Idempotency-Key reused for another body | 502 { error, code, subcode?, details?, retryable, hint }
 import type { CountryCode } from 'libphonenumber-js/min';
-import { planAdminSend, type AdminSendDefaults } from '../domain/admin-send.js';
-import type { ContactStore } from '../domain/ports.js';
-import { createSender, graphChannel, type Sender, type SendOutcome } from '../domain/sender.js';
-import { createContactStore } from '../adapters/contact-store.js';
-import { dynamo } from '../adapters/dynamo-client.js';
-import { optionalEnv, tableNameFromEnv } from '../adapters/env.js';
-import { graphClientFromEnv, metaConfigFromEnv } from '../adapters/meta-config.js';
-import { createIdempotencyStore } from '../adapters/idempotency-store.js';
-import { httpCorrelation, logger, observe } from '../adapters/logger.js';
-import { createMessageStore } from '../adapters/message-store.js';
-import { metricSink } from '../adapters/metrics.js';
-import { wazzupChannel, wazzupChannelIdFromEnv, wazzupClientFromEnv } from '../adapters/wazzup-channel.js';
+import { planAdminSend, type AdminSendDefaults } from '../domain/outbound/admin-send.js';
+import type { ContactStore } from '../domain/shared/ports.js';
+import { createSender, graphChannel, type Sender, type SendOutcome } from '../domain/outbound/sender.js';
+import { createContactStore } from '../adapters/dynamo/contact-store.js';
+import { dynamo } from '../adapters/dynamo/dynamo-client.js';
+import { optionalEnv, tableNameFromEnv } from '../adapters/runtime/env.js';
+import { graphClientFromEnv, metaConfigFromEnv } from '../adapters/meta/meta-config.js';
+import { createIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
+import { httpCorrelation, logger, observe } from '../adapters/runtime/logger.js';
+import { createMessageStore } from '../adapters/dynamo/message-store.js';
+import { metricSink } from '../adapters/runtime/metrics.js';
+import { wazzupChannel, wazzupChannelIdFromEnv, wazzupClientFromEnv } from '../adapters/wazzup/wazzup-channel.js';
 import { header, json, MAX_BODY_BYTES, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
 export interface SendApiDeps {

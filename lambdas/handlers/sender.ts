@@ -5,20 +5,20 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queues } from '../../lib/resources.js';
-import { isLang } from '../domain/language.js';
-import { decodeJob, handleOutboundJob, InvalidJob, jobKey, type JobDeps, type JobResult } from '../domain/outbound-job.js';
-import { createSender, graphChannel } from '../domain/sender.js';
-import { createContactStore } from '../adapters/contact-store.js';
-import { dynamo } from '../adapters/dynamo-client.js';
-import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/env.js';
-import { createIdempotencyStore, JOB_IDEMPOTENCY_TTL_SECONDS } from '../adapters/idempotency-store.js';
-import { logger, observe } from '../adapters/logger.js';
-import { createMessageStore } from '../adapters/message-store.js';
-import { graphClientFromEnv } from '../adapters/meta-config.js';
-import { metricSink } from '../adapters/metrics.js';
-import { createJobQueue, type JobQueue } from '../adapters/outbound-queue.js';
+import { isLang } from '../domain/bot/language.js';
+import { decodeJob, handleOutboundJob, InvalidJob, jobKey, type JobDeps, type JobResult } from '../domain/outbound/outbound-job.js';
+import { createSender, graphChannel } from '../domain/outbound/sender.js';
+import { createContactStore } from '../adapters/dynamo/contact-store.js';
+import { dynamo } from '../adapters/dynamo/dynamo-client.js';
+import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/runtime/env.js';
+import { createIdempotencyStore, JOB_IDEMPOTENCY_TTL_SECONDS } from '../adapters/dynamo/idempotency-store.js';
+import { logger, observe } from '../adapters/runtime/logger.js';
+import { createMessageStore } from '../adapters/dynamo/message-store.js';
+import { graphClientFromEnv } from '../adapters/meta/meta-config.js';
+import { metricSink } from '../adapters/runtime/metrics.js';
+import { createJobQueue, type JobQueue } from '../adapters/queues/outbound-queue.js';
 import { attemptOf, hideThenFail, UNEXPECTED_FAILURE_DELAY_SECONDS } from './sqs.js';
-import { wazzupChannel, wazzupClientFromEnv } from '../adapters/wazzup-channel.js';
+import { wazzupChannel, wazzupClientFromEnv } from '../adapters/wazzup/wazzup-channel.js';
 
 export interface SenderHandlerDeps {
   jobs: JobDeps;

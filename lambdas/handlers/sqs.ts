@@ -1,6 +1,6 @@
 // SQS helpers shared by the queue consumers (sender.ts, card-batch.ts): decode a record's attempt, encode a retry.
 import type { SQSRecord } from 'aws-lambda';
-import type { JobQueue } from '../adapters/outbound-queue.js';
+import type { JobQueue } from '../adapters/queues/outbound-queue.js';
 
 /** Failures the domain did not classify (a store outage): hidden this long before SQS hands them out again. */
 export const UNEXPECTED_FAILURE_DELAY_SECONDS = 30;

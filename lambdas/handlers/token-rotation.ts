@@ -2,10 +2,10 @@
 // the access token secret. Thin: check the event, run the step, let a failure throw so Secrets Manager marks
 // the rotation failed (which the alarms report).
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
-import { isRotationStep, runRotationStep, type RotationDeps, type RotationOutcome } from '../domain/token-rotation.js';
-import { logger } from '../adapters/logger.js';
-import { createSecretVersionStore } from '../adapters/secret-versions.js';
-import { tokenAuthorityFromEnv } from '../adapters/token-authority.js';
+import { isRotationStep, runRotationStep, type RotationDeps, type RotationOutcome } from '../domain/token/token-rotation.js';
+import { logger } from '../adapters/runtime/logger.js';
+import { createSecretVersionStore } from '../adapters/secrets/secret-versions.js';
+import { tokenAuthorityFromEnv } from '../adapters/meta/token-authority.js';
 
 export class InvalidRotationEvent extends Error {
   override readonly name = 'InvalidRotationEvent';

@@ -3,16 +3,16 @@
 // the expiry and validity alarms, and, when enabled, revokes the token the last rotation replaced once its
 // grace period is over.
 import { tokenLifecycle } from '../../lib/resources.js';
-import type { MetricSink } from '../domain/metric-catalog.js';
-import { assessToken, tokenCheckLog, tokenMetrics, type TokenHealth } from '../domain/token-health.js';
-import { revokePreviousIfDue, type RevocationOutcome, type RevocationPolicy, type SecretVersionStore, type TokenAuthority } from '../domain/token-rotation.js';
-import { createAccessTokenSource } from '../adapters/access-token.js';
-import { optionalEnv } from '../adapters/env.js';
-import { logger } from '../adapters/logger.js';
-import { metricSink } from '../adapters/metrics.js';
-import { createSecretReader } from '../adapters/secrets.js';
-import { createSecretVersionStore } from '../adapters/secret-versions.js';
-import { tokenAuthorityFromEnv } from '../adapters/token-authority.js';
+import type { MetricSink } from '../domain/shared/metric-catalog.js';
+import { assessToken, tokenCheckLog, tokenMetrics, type TokenHealth } from '../domain/token/token-health.js';
+import { revokePreviousIfDue, type RevocationOutcome, type RevocationPolicy, type SecretVersionStore, type TokenAuthority } from '../domain/token/token-rotation.js';
+import { createAccessTokenSource } from '../adapters/meta/access-token.js';
+import { optionalEnv } from '../adapters/runtime/env.js';
+import { logger } from '../adapters/runtime/logger.js';
+import { metricSink } from '../adapters/runtime/metrics.js';
+import { createSecretReader } from '../adapters/secrets/secrets.js';
+import { createSecretVersionStore } from '../adapters/secrets/secret-versions.js';
+import { tokenAuthorityFromEnv } from '../adapters/meta/token-authority.js';
 
 export interface WatchLog {
   info(message: string, extra?: Record<string, unknown>): void;

@@ -1,16 +1,16 @@
 // Wazzup24 webhook Lambda: POST /webhooks/wazzup24/{secret} (or ?secret= on the bare path). Who may post is
-// decided in domain/webhook-auth.ts (path secret, then crmKey); a miss is answered 401 with nothing stored. The body
+// decided in domain/inbound/webhook-auth.ts (path secret, then crmKey); a miss is answered 401 with nothing stored. The body
 // goes through the same ingest as Meta's deliveries.
 // Thin: decode the event, call the domain, encode the answer.
-import { checkWazzupCrmKey, checkWazzupPathSecret, type AuthVerdict } from '../domain/webhook-auth.js';
-import { ingestDelivery } from '../domain/ingest.js';
-import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
-import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelChanges } from '../domain/wazzup-webhook.js';
-import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/logger.js';
-import { ingestStoresFromEnv, type IngestStores } from '../adapters/ingest-stores.js';
+import { checkWazzupCrmKey, checkWazzupPathSecret, type AuthVerdict } from '../domain/inbound/webhook-auth.js';
+import { ingestDelivery } from '../domain/inbound/ingest.js';
+import { noMetrics, type MetricSink } from '../domain/shared/metric-catalog.js';
+import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelChanges } from '../domain/inbound/wazzup-webhook.js';
+import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/runtime/logger.js';
+import { ingestStoresFromEnv, type IngestStores } from '../adapters/dynamo/ingest-stores.js';
 import { routes } from '../../lib/resources.js';
-import { metricSink } from '../adapters/metrics.js';
-import { createSecretReader, SecretUnavailable, type SecretReader } from '../adapters/secrets.js';
+import { metricSink } from '../adapters/runtime/metrics.js';
+import { createSecretReader, SecretUnavailable, type SecretReader } from '../adapters/secrets/secrets.js';
 import { bodyBytes, fail, header, json, MAX_BODY_BYTES, pathParam, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
 export interface WazzupWebhookDeps {

@@ -1,13 +1,13 @@
 // Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST).
-// Thin by design: decode the event, call the domain (who may post: domain/webhook-auth.ts), encode the answer.
-import { checkMetaSignature, checkSignatureHeader, checkVerifyToken, readHandshake, type AuthVerdict } from '../domain/webhook-auth.js';
-import { ingestDelivery } from '../domain/ingest.js';
-import { noMetrics, type MetricSink } from '../domain/metric-catalog.js';
-import { parseMetaDelivery, UnparseableDelivery } from '../domain/meta-webhook.js';
-import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/logger.js';
-import { ingestStoresFromEnv, type IngestStores } from '../adapters/ingest-stores.js';
-import { metricSink } from '../adapters/metrics.js';
-import { createSecretReader, type SecretReader } from '../adapters/secrets.js';
+// Thin by design: decode the event, call the domain (who may post: domain/inbound/webhook-auth.ts), encode the answer.
+import { checkMetaSignature, checkSignatureHeader, checkVerifyToken, readHandshake, type AuthVerdict } from '../domain/inbound/webhook-auth.js';
+import { ingestDelivery } from '../domain/inbound/ingest.js';
+import { noMetrics, type MetricSink } from '../domain/shared/metric-catalog.js';
+import { parseMetaDelivery, UnparseableDelivery } from '../domain/inbound/meta-webhook.js';
+import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/runtime/logger.js';
+import { ingestStoresFromEnv, type IngestStores } from '../adapters/dynamo/ingest-stores.js';
+import { metricSink } from '../adapters/runtime/metrics.js';
+import { createSecretReader, type SecretReader } from '../adapters/secrets/secrets.js';
 import { bodyBytes, fail, header, json, MAX_BODY_BYTES, rawBody, text, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
 export interface WebhookDeps {

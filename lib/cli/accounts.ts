@@ -2,10 +2,10 @@
 // phone number's id, display number, verified name, status and quality, so the right phone number id can be
 // found without the Meta dashboard. Reads WHATSAPP_ACCESS_TOKEN, META_APP_ID + WHATSAPP_APP_SECRET (optional:
 // debug_token with the app token) and GRAPH_BASE_URL (the sandbox).
-import { assessToken, describeHealth } from '../../lambdas/domain/token-health.js';
-import { discoverAccounts, failureOf } from '../../lambdas/adapters/diagnose-facts.js';
-import { metaConfigFromEnv } from '../../lambdas/adapters/meta-config.js';
-import { graphFor } from '../../lambdas/adapters/token-authority.js';
+import { assessToken, describeHealth } from '../../lambdas/domain/token/token-health.js';
+import { discoverAccounts, failureOf } from '../../lambdas/adapters/meta/diagnose-facts.js';
+import { metaConfigFromEnv } from '../../lambdas/adapters/meta/meta-config.js';
+import { graphFor } from '../../lambdas/adapters/meta/token-authority.js';
 import { localTokenAuthority } from './token.js';
 import { parseCommand } from './args.js';
 

@@ -3,12 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
-import type { ReadCard } from '../../lambdas/domain/card.js';
-import { readCardImage, readCardLines, readCardText } from '../../lambdas/domain/card-reader.js';
-import type { ParseCardOptions } from '../../lambdas/domain/card-parser.js';
-import { createTesseractOcr } from '../../lambdas/adapters/ocr-tesseract.js';
-import { textractLines } from '../../lambdas/adapters/ocr-textract.js';
-import { zxingQrDecoder } from '../../lambdas/adapters/qr-zxing.js';
+import type { ReadCard } from '../../lambdas/domain/cards/card.js';
+import { readCardImage, readCardLines, readCardText } from '../../lambdas/domain/cards/card-reader.js';
+import type { ParseCardOptions } from '../../lambdas/domain/cards/card-parser.js';
+import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
+import { textractLines } from '../../lambdas/adapters/cards/ocr-textract.js';
+import { zxingQrDecoder } from '../../lambdas/adapters/cards/qr-zxing.js';
 import { parseCommand } from './args.js';
 
 const USAGE = `usage: wa card <image|file.txt|textract.json> [--json] [--country CC]

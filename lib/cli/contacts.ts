@@ -1,7 +1,7 @@
 // `wa contacts export --format vcf|csv`: every contact through GET /contacts (page by page, newest first) as
 // vCard 3.0 (RFC 2426) or CSV (RFC 4180, with a header), to stdout or --out <file>.
 import { writeFile } from 'node:fs/promises';
-import type { ContactView } from '../../lambdas/domain/model.js';
+import type { ContactView } from '../../lambdas/domain/shared/model.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
 import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, UsageError } from './args.js';

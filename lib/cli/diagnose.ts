@@ -5,8 +5,8 @@
 //   --api <url>    GET /diagnose on that API (SigV4; Bearer for a 127.0.0.1 URL)
 //   --aws          GET /diagnose on the deployed stack's ApiUrl (SigV4)
 // Exit code 0 when nothing fails, 1 when a check fails, 2 on a usage or transport error.
-import { diagnose, formatReport, type DiagnoseReport } from '../../lambdas/domain/diagnose.js';
-import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv } from '../../lambdas/adapters/diagnose-facts.js';
+import { diagnose, formatReport, type DiagnoseReport } from '../../lambdas/domain/diagnose/diagnose.js';
+import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv } from '../../lambdas/adapters/meta/diagnose-facts.js';
 import { DEFAULT_APP_ID } from '../local/graph-sandbox.js';
 import { localSettings } from '../local/defaults.js';
 import { adminRequest, isLoopback } from './admin-request.js';

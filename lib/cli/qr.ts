@@ -1,6 +1,6 @@
 // `wa qr <image> [--json]`: the QR codes in an image, through the same pipeline the card worker uses.
 import { readFile } from 'node:fs/promises';
-import { decodeQr } from '../../lambdas/adapters/qr-zxing.js';
+import { decodeQr } from '../../lambdas/adapters/cards/qr-zxing.js';
 import { parseCommand } from './args.js';
 
 const USAGE = 'usage: wa qr <image> [--json]';

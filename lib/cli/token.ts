@@ -5,10 +5,10 @@
 // token alone on stdout, so `export WHATSAPP_ACCESS_TOKEN=$(npx wa token rotate --local)` works.
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { assessToken, describeHealth } from '../../lambdas/domain/token-health.js';
-import { failureOf } from '../../lambdas/adapters/diagnose-facts.js';
-import { metaConfigFromEnv } from '../../lambdas/adapters/meta-config.js';
-import { createTokenAuthority } from '../../lambdas/adapters/token-authority.js';
+import { assessToken, describeHealth } from '../../lambdas/domain/token/token-health.js';
+import { failureOf } from '../../lambdas/adapters/meta/diagnose-facts.js';
+import { metaConfigFromEnv } from '../../lambdas/adapters/meta/meta-config.js';
+import { createTokenAuthority } from '../../lambdas/adapters/meta/token-authority.js';
 import { stackOutput } from './admin-request.js';
 import { parseCommand } from './args.js';
 

@@ -2,7 +2,7 @@
 // `register --url <api url>` points the account's one webhook at this stack (PATCH /v3/webhooks with messages,
 // statuses and channel updates; Wazzup first POSTs `{ test: true }` and refuses an address that does not answer
 // 200). The API key comes from $WAZZUP_API_KEY, the API from $WAZZUP_BASE_URL (default api.wazzup24.com).
-import { createWazzupClient, WazzupError } from '../../lambdas/adapters/wazzup-client.js';
+import { createWazzupClient, WazzupError } from '../../lambdas/adapters/wazzup/wazzup-client.js';
 import { wazzupWebhookUrl } from '../local/wazzup-service.js';
 import { parseCommand, usageError, UsageError } from './args.js';
 

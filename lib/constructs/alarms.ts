@@ -7,7 +7,7 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { CARD_RESULTS, PAGING_GRAPH_CODES } from '../../lambdas/domain/metric-catalog.js';
+import { CARD_RESULTS, PAGING_GRAPH_CODES } from '../../lambdas/domain/shared/metric-catalog.js';
 import type { Alerts } from './alerts.js';
 import { catalogueMetric } from './dashboard.js';
 import type { WebApi } from './http-api.js';

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { cardPipeline } from '../resources.js';
 import type { LambdaFunction } from './lambda-function.js';
 
-/** Where the card worker's media objects live inside the bucket (lambdas/adapters/media-store.ts). */
+/** Where the card worker's media objects live inside the bucket (lambdas/adapters/cards/media-store.ts). */
 export const MEDIA_PREFIX = 'media/';
 /** Access logs are evidence for a person investigating; a quarter is long enough and bounds the cost. */
 export const ACCESS_LOG_DAYS = 90;

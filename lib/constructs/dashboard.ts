@@ -20,7 +20,7 @@ import {
   type DashboardRow,
   type MetricName,
   type MetricSpec,
-} from '../../lambdas/domain/metric-catalog.js';
+} from '../../lambdas/domain/shared/metric-catalog.js';
 import type { DataTable } from './data-table.js';
 import type { WebApi } from './http-api.js';
 import type { LambdaFunction } from './lambda-function.js';
@@ -51,7 +51,7 @@ const isCardQueue = (name: string): boolean => /card/i.test(name);
 /**
  * One CloudWatch dashboard, rows read top to bottom: traffic, health, cards, outbound, token. Functions,
  * queues and tables come from resources.ts through the stack, and every catalogue metric
- * (lambdas/domain/metric-catalog.ts) lands in the row it declares, so a new one appears without an edit here.
+ * (lambdas/domain/shared/metric-catalog.ts) lands in the row it declares, so a new one appears without an edit here.
  */
 export class OperationsDashboard extends Construct {
   public readonly dashboard: Dashboard;

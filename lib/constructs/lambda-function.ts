@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import type { AppSecret } from './app-secret.js';
 import type { DataTable } from './data-table.js';
 import type { TableAccess } from './resource-model.js';
-import type { WorkQueue } from './work-queue.js';
 import { bundleOptions } from '../bundling.js';
 
 
@@ -130,11 +129,5 @@ export class LambdaFunction extends Construct {
   public bindSecret(secret: AppSecret): void {
     secret.secret.grantRead(this.role);
     this.addEnvironment(secret.spec.arnEnvVar, secret.secret.secretArn);
-  }
-
-  /** Grants send and sets the queue URL env var. Consuming is wired by `WorkQueue.connectConsumer`. */
-  public bindQueueSender(queue: WorkQueue): void {
-    queue.queue.grantSendMessages(this.role);
-    this.addEnvironment(queue.spec.envVar, queue.queue.queueUrl);
   }
 }

@@ -7,7 +7,7 @@ import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnRotationSchedule } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
-import { METRIC_NAMESPACE, METRIC_SERVICE, SERVICE_DIMENSION } from '../../lambdas/domain/metric-catalog.js';
+import { METRIC_NAMESPACE, METRIC_SERVICE, SERVICE_DIMENSION } from '../../lambdas/domain/shared/metric-catalog.js';
 import { tokenLifecycle } from '../resources.js';
 import type { Alerts } from './alerts.js';
 import type { AppSecret } from './app-secret.js';

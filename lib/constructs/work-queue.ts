@@ -44,6 +44,12 @@ export class WorkQueue extends Construct {
     });
   }
 
+  /** Grants send to a producer and sets the queue URL env var. */
+  public connectProducer(producer: LambdaFunction): void {
+    this.queue.grantSendMessages(producer.role);
+    producer.addEnvironment(this.spec.envVar, this.queue.queueUrl);
+  }
+
   /** Event source mapping with partial batch failures; the mapping grants the consume actions. */
   public connectConsumer(consumer: LambdaFunction): void {
     consumer.function.addEventSource(

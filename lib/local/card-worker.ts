@@ -4,11 +4,11 @@
 // disk) or `none` (QR codes only). Textract is the engine in AWS; locally it is refused, since the runner pins
 // fake AWS credentials (nothing may reach a real account) and Textract cannot read fauxqs' S3 anyway.
 // PDFs need Textract: locally they are answered as unreadable, with the reason recorded on the message.
-import type { CardImageReader } from '../../lambdas/domain/card-pipeline.js';
-import type { OcrEngine } from '../../lambdas/domain/ocr.js';
-import { createCardImageReader } from '../../lambdas/adapters/card-image-reader.js';
-import { createTesseractOcr } from '../../lambdas/adapters/ocr-tesseract.js';
-import { zxingQrDecoder } from '../../lambdas/adapters/qr-zxing.js';
+import type { CardImageReader } from '../../lambdas/domain/cards/card-pipeline.js';
+import type { OcrEngine } from '../../lambdas/domain/cards/ocr.js';
+import { createCardImageReader } from '../../lambdas/adapters/cards/card-image-reader.js';
+import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
+import { zxingQrDecoder } from '../../lambdas/adapters/cards/qr-zxing.js';
 import { cardWorkerDeps, createCardWorkerHandler } from '../../lambdas/handlers/card-batch.js';
 
 export type LocalOcrEngine = 'tesseract' | 'none';

@@ -2,7 +2,7 @@
 // (facts §2.4: `contacts` on sent/delivered/read but not on failed; `pricing` on sent and one of delivered/read;
 // `errors[]` only on failed), serialised the way Meta serialises (`\/` and `\uXXXX` escapes) so the receiver's
 // signature check runs over bytes that a re-serialised JSON would not reproduce.
-import { signMetaBody } from '../../lambdas/domain/signature.js';
+import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
 import { webhookError } from './graph-sandbox-errors.js';
 import { sleep } from './sandbox-server.js';
 

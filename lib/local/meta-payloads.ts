@@ -1,7 +1,7 @@
 // Meta webhook deliveries as Meta sends them (shape of the recorded corpus in test/fixtures/meta-webhooks),
 // for `wa simulate` and tests: envelope, metadata, contacts block, BSUID fields, signed bytes.
 import { randomBytes } from 'node:crypto';
-import { signMetaBody } from '../../lambdas/domain/signature.js';
+import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
 
 export interface Business {
   phoneNumberId: string;

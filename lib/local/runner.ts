@@ -1,6 +1,6 @@
 // Local mode: the routes of resources.ts on one HTTP port, served by the same handlers as in AWS, with
 // dynalite as DynamoDB. Later pieces (queue pollers, sandboxes) plug in as LocalServices.
-import { secretsEqual } from '../../lambdas/domain/secret-compare.js';
+import { secretsEqual } from '../../lambdas/domain/shared/secret-compare.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';

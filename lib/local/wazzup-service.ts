@@ -5,7 +5,7 @@
 //   only after the `{ test: true }` probe got 200), so echoes, statuses and `wa simulate wazzup-*` reach it;
 // - otherwise WAZZUP_BASE_URL when set, else the real https://api.wazzup24.com (register the public URL of
 //   the stack with `npx wa wazzup register`).
-import { createWazzupClient } from '../../lambdas/adapters/wazzup-client.js';
+import { createWazzupClient } from '../../lambdas/adapters/wazzup/wazzup-client.js';
 import { DEFAULT_WAZZUP_CHANNEL_ID, startWazzupSandbox, type WazzupSandbox } from './wazzup-sandbox.js';
 import type { LocalRoute, LocalService } from './runner.js';
 

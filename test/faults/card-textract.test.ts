@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DetectDocumentTextCommand, TextractClient, type DetectDocumentTextCommandOutput } from '@aws-sdk/client-textract';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { mediaKeyFor } from '../../lambdas/adapters/media-store.js';
+import { mediaKeyFor } from '../../lambdas/adapters/cards/media-store.js';
 import { DEFAULT_PHONE_NUMBER_ID } from '../../lib/local/graph-sandbox.js';
 import { mediaDelivery, metaJson } from '../../lib/local/meta-payloads.js';
 import { queues } from '../../lib/resources.js';

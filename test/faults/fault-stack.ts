@@ -39,7 +39,7 @@ export interface FaultStackOptions {
 /** Records every metric the handlers emit (still emitting it), until `vi.restoreAllMocks()`. */
 export async function recordMetrics(): Promise<EmittedMetric[]> {
   const emitted: EmittedMetric[] = [];
-  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
+  const { metricSink } = await import('../../lambdas/adapters/runtime/metrics.js');
   const emit = metricSink.emit.bind(metricSink);
   vi.spyOn(metricSink, 'emit').mockImplementation((name: string, value: number, ...dims: unknown[]) => {
     emitted.push({ name, dims: dims[0] });

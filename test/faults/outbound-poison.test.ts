@@ -15,7 +15,7 @@ import { drainQueue, injectFaults, minutesAgo, serviceError } from './support.js
 
 const stack = await startFaultStack({ name: 'poison', recordMetrics: true });
 const { db, local, sandbox, sqs, webhook, sender, emitted } = stack;
-const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
+const { dynamo } = await import('../../lambdas/adapters/dynamo/dynamo-client.js');
 const faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failDynamo');
 let customerN = 0;
 

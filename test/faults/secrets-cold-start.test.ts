@@ -9,8 +9,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContactStore } from '../../lambdas/adapters/contact-store.js';
-import { createJobQueue } from '../../lambdas/adapters/outbound-queue.js';
+import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
+import { createJobQueue } from '../../lambdas/adapters/queues/outbound-queue.js';
 import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';

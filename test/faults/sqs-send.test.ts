@@ -20,7 +20,7 @@ let refuseEntriesRounds = 0;
 const stack = await startFaultStack({ name: 'sqs' });
 const { db, local, sandbox, sqs, webhook, sender } = stack;
 // The client the webhook's work sink sends with (one per container).
-const { sqsClient } = await import('../../lambdas/adapters/outbound-queue.js');
+const { sqsClient } = await import('../../lambdas/adapters/queues/outbound-queue.js');
 const faults = injectFaults(sqsClient(), serviceError('ServiceUnavailable', 'Service Unavailable'), 'failSqs');
 (sqsClient().middlewareStack as MiddlewareStack<object, object>).add(
   (next) => async (args) => {

@@ -26,7 +26,7 @@ const stack = await startFaultStack({
   },
 });
 const { db, local, sandbox, sqs, webhook, sender } = stack;
-const { dynamo } = await import('../../lambdas/adapters/dynamo-client.js');
+const { dynamo } = await import('../../lambdas/adapters/dynamo/dynamo-client.js');
 const faults = injectFaults(dynamo, serviceError('InternalServerError'), 'failNthDynamoCall');
 
 afterAll(() => stack.close());

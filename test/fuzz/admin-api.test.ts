@@ -5,7 +5,7 @@
 // edited) answer 200, 400 or 404 with an error body, never 5xx, never a rejection.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContactStore } from '../../lambdas/adapters/contact-store.js';
+import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import { metaJson, textDelivery } from '../../lib/local/meta-payloads.js';
 import { MAX_BODY_BYTES, type HttpEvent, type HttpResult } from '../../lambdas/handlers/http.js';

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import type { Card } from '../../lambdas/domain/card.js';
+import type { Card } from '../../lambdas/domain/cards/card.js';
 
 const CARDS_DIR = new URL('../fixtures/cards/', import.meta.url);
 

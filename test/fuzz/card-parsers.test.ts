@@ -4,12 +4,12 @@
 // that grows linearly with the input: no regular expression may backtrack super-linearly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeCards, parseCardLines } from '../../lambdas/domain/card-parser.js';
-import { findPhones, inferCountry, normalizePhone } from '../../lambdas/domain/card-phones.js';
-import { parseMecard } from '../../lambdas/domain/mecard.js';
-import { parseBizcard } from '../../lambdas/domain/bizcard.js';
-import { cardFromCodes, parseQrPayload, type ParsedPayload } from '../../lambdas/domain/qr-payload.js';
-import { parseVCards, vcardToCard } from '../../lambdas/domain/vcard.js';
+import { mergeCards, parseCardLines } from '../../lambdas/domain/cards/card-parser.js';
+import { findPhones, inferCountry, normalizePhone } from '../../lambdas/domain/cards/card-phones.js';
+import { parseMecard } from '../../lambdas/domain/cards/mecard.js';
+import { parseBizcard } from '../../lambdas/domain/cards/bizcard.js';
+import { cardFromCodes, parseQrPayload, type ParsedPayload } from '../../lambdas/domain/cards/qr-payload.js';
+import { parseVCards, vcardToCard } from '../../lambdas/domain/cards/vcard.js';
 import { ATOMS, anyText, cardLines, expectWellFormedCard, fieldsPayload, qrText, realCards, vcardText } from './card-arbitraries.js';
 import { fuzzParams, fuzzTimeout } from './fuzz-settings.js';
 import { measureGrowth, type Growth } from './time-growth.js';

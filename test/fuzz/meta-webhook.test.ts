@@ -8,9 +8,9 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMetaDelivery, UnparseableDelivery } from '../../lambdas/domain/meta-webhook.js';
-import type { ParsedDelivery } from '../../lambdas/domain/model.js';
-import { signMetaBody } from '../../lambdas/domain/signature.js';
+import { parseMetaDelivery, UnparseableDelivery } from '../../lambdas/domain/inbound/meta-webhook.js';
+import type { ParsedDelivery } from '../../lambdas/domain/shared/model.js';
+import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
 import { MAX_BODY_BYTES, type HttpEvent, type HttpResult } from '../../lambdas/handlers/http.js';
 import { deliveryEvent } from '../support/api-events.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';

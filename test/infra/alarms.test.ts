@@ -1,7 +1,7 @@
 // Every alarm of issue 6: its metric (namespace, name, dimensions, statistic, period), threshold, comparison,
 // and its action (the alerts topic, on ALARM and OK), plus a runbook line in its description.
 import { describe, expect, it } from 'vitest';
-import { METRIC_NAMESPACE, METRIC_SERVICE } from '../../lambdas/domain/metric-catalog.js';
+import { METRIC_NAMESPACE, METRIC_SERVICE } from '../../lambdas/domain/shared/metric-catalog.js';
 import { ALARM_THRESHOLDS } from '../../lib/constructs/alarms.js';
 import { queues } from '../../lib/resources.js';
 import { logicalId, resources, synthStack } from '../support/synth.js';

@@ -1,7 +1,7 @@
 // The synthesized dashboard: rows in order, every resources.ts function, queue and table on it, the API
 // metrics, and the catalogue and the dashboard in one-to-one correspondence (no orphan on either side).
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_ROWS, METRIC_NAMES, METRIC_NAMESPACE, METRIC_SERVICE, METRICS, type MetricSpec } from '../../lambdas/domain/metric-catalog.js';
+import { DASHBOARD_ROWS, METRIC_NAMES, METRIC_NAMESPACE, METRIC_SERVICE, METRICS, type MetricSpec } from '../../lambdas/domain/shared/metric-catalog.js';
 import { functions, queues, tables } from '../../lib/resources.js';
 import { logicalId, resources, synthStack } from '../support/synth.js';
 

@@ -3,9 +3,9 @@
 // recovering from a replaced token without a restart.
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAccessTokenSource } from '../../lambdas/adapters/access-token.js';
-import { GraphClient, GraphError } from '../../lambdas/adapters/graph-client.js';
-import { createSecretReader, SecretUnavailable } from '../../lambdas/adapters/secrets.js';
+import { createAccessTokenSource } from '../../lambdas/adapters/meta/access-token.js';
+import { GraphClient, GraphError } from '../../lambdas/adapters/meta/graph-client.js';
+import { createSecretReader, SecretUnavailable } from '../../lambdas/adapters/secrets/secrets.js';
 import { tokenLifecycle } from '../../lib/resources.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import { secretsManagerVersions, type SecretsManagerVersions } from '../support/secrets-manager-versions.js';

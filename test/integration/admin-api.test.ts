@@ -1,7 +1,7 @@
 // Admin read routes and contact identity through the real handlers against dynalite.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ContactView, MessageView } from '../../lambdas/domain/model.js';
-import { createContactStore } from '../../lambdas/adapters/contact-store.js';
+import type { ContactView, MessageView } from '../../lambdas/domain/shared/model.js';
+import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
 import { metaJson, textDelivery, type TextOptions } from '../../lib/local/meta-payloads.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { deliveryEvent, getContactEvent, getMessageEvent, listMessagesEvent } from '../support/api-events.js';

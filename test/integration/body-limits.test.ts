@@ -3,8 +3,8 @@
 // body counts what it decodes to); a body at the limit is read as usual; the webhooks log a warning with the
 // sizes and nothing of the body or the credentials.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../lambdas/adapters/logger.js';
-import { signMetaBody } from '../../lambdas/domain/signature.js';
+import { logger } from '../../lambdas/adapters/runtime/logger.js';
+import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
 import { MAX_BODY_BYTES } from '../../lambdas/handlers/http.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';

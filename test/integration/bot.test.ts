@@ -5,7 +5,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helpText, languageChangedText, startText, statusText } from '../../lambdas/domain/texts.js';
+import { helpText, languageChangedText, startText, statusText } from '../../lambdas/domain/bot/texts.js';
 import { graphService } from '../../lib/local/graph-service.js';
 import { signedRequest, textDelivery } from '../../lib/local/meta-payloads.js';
 import { queueServices } from '../../lib/local/queue-poller.js';
@@ -94,7 +94,7 @@ describe('bot commands through local mode', () => {
   it('/status tells what the card pipeline recorded: card contacts and the last card', async () => {
     const from = { waId: '14155550102', name: 'Card Sender' };
     const cardMessage = await customerSays('here is a card', from);
-    // What the card pipeline writes (see domain/bot.ts CardHistory): the alias of a card contact, and the card
+    // What the card pipeline writes (see domain/bot/bot.ts CardHistory): the alias of a card contact, and the card
     // status on the card message.
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoEndpoint }));
     await doc.send(new PutCommand({ TableName: stack.tableNames.contacts, Item: { pk: 'source#14155550102', sk: 'contact#card-1', contactId: 'card-1', createdAt: '2026-03-05T14:05:00.000Z' } }));

@@ -7,8 +7,9 @@ import { DescribeStacksCommand, CloudFormationClient } from '@aws-sdk/client-clo
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { gatherDiagnoseFacts, sourcesFromEnv } from '../../lambdas/adapters/diagnose-facts.js';
-import { diagnose, type CheckId, type DiagnoseReport } from '../../lambdas/domain/diagnose.js';
+import { gatherDiagnoseFacts, sourcesFromEnv } from '../../lambdas/adapters/meta/diagnose-facts.js';
+import type { CheckId } from '../../lambdas/domain/diagnose/check.js';
+import { diagnose, type DiagnoseReport } from '../../lambdas/domain/diagnose/diagnose.js';
 import { createDiagnoseHandler } from '../../lambdas/handlers/diagnose.js';
 import * as accountsCli from '../../lib/cli/accounts.js';
 import * as diagnoseCli from '../../lib/cli/diagnose.js';

@@ -4,7 +4,7 @@
 // full phone number appears in any line, including the error logged when storage fails.
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { METRIC_NAMESPACE, METRIC_SERVICE, METRICS, type MetricSpec } from '../../lambdas/domain/metric-catalog.js';
+import { METRIC_NAMESPACE, METRIC_SERVICE, METRICS, type MetricSpec } from '../../lambdas/domain/shared/metric-catalog.js';
 import { metaJson, statusDelivery, textDelivery } from '../../lib/local/meta-payloads.js';
 import { apiEvent, deliveryEvent } from '../support/api-events.js';
 import { startTestDynamo, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type TestDynamo } from '../support/dynalite.js';
@@ -49,8 +49,8 @@ beforeAll(async () => {
   }
   vi.resetModules();
   const { handler, createWebhookHandler } = await import('../../lambdas/handlers/webhook.js');
-  const { metricSink } = await import('../../lambdas/adapters/metrics.js');
-  const { observe, httpCorrelation } = await import('../../lambdas/adapters/logger.js');
+  const { metricSink } = await import('../../lambdas/adapters/runtime/metrics.js');
+  const { observe, httpCorrelation } = await import('../../lambdas/adapters/runtime/logger.js');
 
   const post = async (raw: Buffer, secret = TEST_APP_SECRET) => {
     const event = deliveryEvent(raw, secret);

@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GraphClient, GraphError, MediaTooLargeError } from '../../lambdas/adapters/graph-client.js';
-import { HTTP_ERROR_CODE, TRANSPORT_ERROR_CODE } from '../../lambdas/domain/graph-errors.js';
-import type { OutboundMessage } from '../../lambdas/domain/outbound-message.js';
+import { GraphClient, GraphError, MediaTooLargeError } from '../../lambdas/adapters/meta/graph-client.js';
+import { HTTP_ERROR_CODE, TRANSPORT_ERROR_CODE } from '../../lambdas/domain/outbound/graph-errors.js';
+import type { OutboundMessage } from '../../lambdas/domain/outbound/outbound-message.js';
 import {
   DEFAULT_APP_ID,
   DEFAULT_PHONE_NUMBER_ID,

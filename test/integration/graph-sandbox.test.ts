@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseMetaDelivery } from '../../lambdas/domain/meta-webhook.js';
-import { verifyMetaSignature } from '../../lambdas/domain/signature.js';
+import { parseMetaDelivery } from '../../lambdas/domain/inbound/meta-webhook.js';
+import { verifyMetaSignature } from '../../lambdas/domain/inbound/signature.js';
 import {
   DEFAULT_APP_ID,
   DEFAULT_PHONE_NUMBER_ID,

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CARDS_DIR, loadLabelledSet } from '../../bench/cards.js';
-import { createTesseractOcr } from '../../lambdas/adapters/ocr-tesseract.js';
-import { zxingQrDecoder } from '../../lambdas/adapters/qr-zxing.js';
-import { readCardImage } from '../../lambdas/domain/card-reader.js';
+import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
+import { zxingQrDecoder } from '../../lambdas/adapters/cards/qr-zxing.js';
+import { readCardImage } from '../../lambdas/domain/cards/card-reader.js';
 
 // Real tesseract.js with English data from @tesseract.js-data/eng on disk; one worker for the whole file.
 const ocr = createTesseractOcr();

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { DetectDocumentTextCommand, TextractClient, type DetectDocumentTextCommandOutput } from '@aws-sdk/client-textract';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTextractOcr, textractLines } from '../../lambdas/adapters/ocr-textract.js';
-import { readCardLines } from '../../lambdas/domain/card-reader.js';
+import { createTextractOcr, textractLines } from '../../lambdas/adapters/cards/ocr-textract.js';
+import { readCardLines } from '../../lambdas/domain/cards/card-reader.js';
 
 // No local Textract exists, so the client is mocked with saved DetectDocumentText responses
 // (test/fixtures/textract/*.json, the exact AWS response shape) and the request sent is asserted.

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARDS_DIR, QR_CORPUS } from '../../bench/cards.js';
-import { decodeQr, decodeQrRaw, zxingQrDecoder } from '../../lambdas/adapters/qr-zxing.js';
-import { UnreadableImageError } from '../../lambdas/adapters/image-prep.js';
-import { readCardImage } from '../../lambdas/domain/card-reader.js';
+import { decodeQr, decodeQrRaw, zxingQrDecoder } from '../../lambdas/adapters/cards/qr-zxing.js';
+import { UnreadableImageError } from '../../lambdas/adapters/cards/image-prep.js';
+import { readCardImage } from '../../lambdas/domain/cards/card-reader.js';
 import { run as qrCli } from '../../lib/cli/qr.js';
 
 const corpus = (name: string) => ({

@@ -2,7 +2,7 @@
 // message kind, the 24-hour window both ways, Graph errors as 502 with the mapped error, validation as 400
 // naming the field, and the Idempotency-Key header.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContactStore } from '../../lambdas/adapters/contact-store.js';
+import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { apiEvent, getContactEvent, getMessageEvent } from '../support/api-events.js';

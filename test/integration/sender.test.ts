@@ -2,10 +2,10 @@
 // Lambda's handler with SQS events, dynalite stores and the Graph sandbox answering (and failing on demand).
 // Retry delays use the policy with jitter pinned to 0, so a retry is visible again at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContactStore } from '../../lambdas/adapters/contact-store.js';
-import { createJobQueue } from '../../lambdas/adapters/outbound-queue.js';
-import { DEFAULT_MAX_ATTEMPTS } from '../../lambdas/domain/retry-policy.js';
-import type { ReplyJob } from '../../lambdas/domain/outbound-job.js';
+import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
+import { createJobQueue } from '../../lambdas/adapters/queues/outbound-queue.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../../lambdas/domain/outbound/retry-policy.js';
+import type { ReplyJob } from '../../lambdas/domain/outbound/outbound-job.js';
 import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
 import { localSqsClient, startQueuePoller, type QueuePoller } from '../../lib/local/queue-poller.js';

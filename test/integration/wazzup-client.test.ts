@@ -3,8 +3,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WazzupClient, WazzupError } from '../../lambdas/adapters/wazzup-client.js';
-import { WazzupOutboundError, toWazzupSendBodies } from '../../lambdas/domain/wazzup-outbound.js';
+import { WazzupClient, WazzupError } from '../../lambdas/adapters/wazzup/wazzup-client.js';
+import { WazzupOutboundError, toWazzupSendBodies } from '../../lambdas/domain/outbound/wazzup-outbound.js';
 import { DEFAULT_WAZZUP_CHANNEL_ID, startWazzupSandbox, type WazzupSandbox } from '../../lib/local/wazzup-sandbox.js';
 
 async function startServer(handler: (path: string, auth: string | undefined) => { status: number; body: string }) {

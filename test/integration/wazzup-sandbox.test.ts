@@ -3,8 +3,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseWazzupDelivery, wazzupChannelState } from '../../lambdas/domain/wazzup-webhook.js';
-import type { ParsedDelivery } from '../../lambdas/domain/model.js';
+import { parseWazzupDelivery, wazzupChannelState } from '../../lambdas/domain/inbound/wazzup-webhook.js';
+import type { ParsedDelivery } from '../../lambdas/domain/shared/model.js';
 import { DEFAULT_WAZZUP_CHANNEL_ID, startWazzupSandbox, type WazzupSandbox } from '../../lib/local/wazzup-sandbox.js';
 
 interface Received {

@@ -3,14 +3,14 @@
 // idempotent sends (a retry after a lost answer is refused by Wazzup as repeatedCrmMessageId and counts as sent),
 // and the echo and statuses landing on the record stored under Wazzup's messageId.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContactStore } from '../../lambdas/adapters/contact-store.js';
-import { createIdempotencyStore } from '../../lambdas/adapters/idempotency-store.js';
-import { createMessageStore } from '../../lambdas/adapters/message-store.js';
-import { createSecretReader } from '../../lambdas/adapters/secrets.js';
-import { wazzupChannel, wazzupClientFromEnv } from '../../lambdas/adapters/wazzup-channel.js';
-import { createWazzupClient } from '../../lambdas/adapters/wazzup-client.js';
-import { createSender } from '../../lambdas/domain/sender.js';
-import { wazzupUser } from '../../lambdas/domain/wazzup-webhook.js';
+import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
+import { createIdempotencyStore } from '../../lambdas/adapters/dynamo/idempotency-store.js';
+import { createMessageStore } from '../../lambdas/adapters/dynamo/message-store.js';
+import { createSecretReader } from '../../lambdas/adapters/secrets/secrets.js';
+import { wazzupChannel, wazzupClientFromEnv } from '../../lambdas/adapters/wazzup/wazzup-channel.js';
+import { createWazzupClient } from '../../lambdas/adapters/wazzup/wazzup-client.js';
+import { createSender } from '../../lambdas/domain/outbound/sender.js';
+import { wazzupUser } from '../../lambdas/domain/inbound/wazzup-webhook.js';
 import { DEFAULT_WAZZUP_CHANNEL_ID, startWazzupSandbox, type WazzupSandbox } from '../../lib/local/wazzup-sandbox.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { apiEvent } from '../support/api-events.js';

@@ -3,12 +3,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContactStore } from '../../lambdas/adapters/contact-store.js';
-import { createDeliveryArchive } from '../../lambdas/adapters/delivery-archive.js';
-import { createMessageStore } from '../../lambdas/adapters/message-store.js';
-import type { MetricSink } from '../../lambdas/domain/metric-catalog.js';
-import type { WorkJob, WorkSink } from '../../lambdas/domain/ports.js';
-import { SecretUnavailable } from '../../lambdas/adapters/secrets.js';
+import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
+import { createDeliveryArchive } from '../../lambdas/adapters/dynamo/delivery-archive.js';
+import { createMessageStore } from '../../lambdas/adapters/dynamo/message-store.js';
+import type { MetricSink } from '../../lambdas/domain/shared/metric-catalog.js';
+import type { WorkJob, WorkSink } from '../../lambdas/domain/shared/ports.js';
+import { SecretUnavailable } from '../../lambdas/adapters/secrets/secrets.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { apiEvent, getMessageEvent } from '../support/api-events.js';
 import { countItems, startTestDynamo, type TestDynamo } from '../support/dynalite.js';

@@ -2,10 +2,10 @@
 // dynalite: 200 each time, stored once, and every message and status readable through the admin handler.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contactIdFor, e164FromWaId } from '../../lambdas/domain/contact-identity.js';
-import { parseMetaDelivery } from '../../lambdas/domain/meta-webhook.js';
-import type { ContactView, InboundMessage, MessageView, StatusUpdate } from '../../lambdas/domain/model.js';
-import { eventKey } from '../../lambdas/adapters/delivery-archive.js';
+import { contactIdFor, e164FromWaId } from '../../lambdas/domain/shared/contact-identity.js';
+import { parseMetaDelivery } from '../../lambdas/domain/inbound/meta-webhook.js';
+import type { ContactView, InboundMessage, MessageView, StatusUpdate } from '../../lambdas/domain/shared/model.js';
+import { eventKey } from '../../lambdas/adapters/dynamo/delivery-archive.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';
 import { deliveryEvent, getContactEvent, getMessageEvent, listMessagesEvent } from '../support/api-events.js';
 import { TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';

@@ -2,8 +2,8 @@
 // stored, quarantine of signed garbage, base64 bodies and multi-megabyte deliveries.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signMetaBody } from '../../lambdas/domain/signature.js';
-import { QUARANTINE_PART_BYTES, quarantinePk } from '../../lambdas/adapters/delivery-archive.js';
+import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
+import { QUARANTINE_PART_BYTES, quarantinePk } from '../../lambdas/adapters/dynamo/delivery-archive.js';
 import { metaJson, textDelivery, type MetaDelivery } from '../../lib/local/meta-payloads.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { apiEvent, deliveryEvent, getMessageEvent } from '../support/api-events.js';

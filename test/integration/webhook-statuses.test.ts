@@ -1,7 +1,7 @@
 // Statuses through the webhook handler: any arrival order, redeliveries and concurrent Lambdas end in the
 // same state, with the full history kept.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageView } from '../../lambdas/domain/model.js';
+import type { MessageView } from '../../lambdas/domain/shared/model.js';
 import { metaJson, statusDelivery, textDelivery } from '../../lib/local/meta-payloads.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
 import { deliveryEvent, getMessageEvent } from '../support/api-events.js';

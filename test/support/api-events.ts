@@ -1,6 +1,6 @@
 // API Gateway HTTP API v2 events for calling handlers directly, shaped like the ones API Gateway sends.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { signMetaBody } from '../../lambdas/domain/signature.js';
+import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
 
 export function apiEvent(
   routeKey: string,

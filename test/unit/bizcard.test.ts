@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBizcard } from '../../lambdas/domain/bizcard.js';
+import { parseBizcard } from '../../lambdas/domain/cards/bizcard.js';
 
 describe('BIZCARD', () => {
   it('reads the ZXing example', () => {

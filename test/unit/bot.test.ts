@@ -1,12 +1,12 @@
 // The bot's decisions: which command a job names (every alias, through detectCommand), and which text in which
 // language answers it, over plain in-memory ports (the DynamoDB adapters are covered by the integration tests).
 import { describe, expect, it } from 'vitest';
-import { commandOf, replyToCommand, type BotDeps } from '../../lambdas/domain/bot.js';
-import type { InboundMessage } from '../../lambdas/domain/model.js';
-import type { CommandJob } from '../../lambdas/domain/outbound-job.js';
-import type { ContactRecord, MessageRecord } from '../../lambdas/domain/ports.js';
-import { helpText, languageChangedText, languageUsageText, startText, statusText, unknownCommandText, type StatusFacts } from '../../lambdas/domain/texts.js';
-import { planWork } from '../../lambdas/domain/work-plan.js';
+import { commandOf, replyToCommand, type BotDeps } from '../../lambdas/domain/bot/bot.js';
+import type { InboundMessage } from '../../lambdas/domain/shared/model.js';
+import type { CommandJob } from '../../lambdas/domain/shared/ports.js';
+import type { ContactRecord, MessageRecord } from '../../lambdas/domain/shared/ports.js';
+import { helpText, languageChangedText, languageUsageText, startText, statusText, unknownCommandText, type StatusFacts } from '../../lambdas/domain/bot/texts.js';
+import { planWork } from '../../lambdas/domain/inbound/work-plan.js';
 
 const inbound = (text: string): InboundMessage => ({
   kind: 'message', channel: 'meta', id: 'wamid.IN1', phoneNumberId: '111', from: { waId: '14155550100' },

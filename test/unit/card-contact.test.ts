@@ -7,9 +7,9 @@ import {
   dedupeKeys,
   planCardContact,
   type CardContactFields,
-} from '../../lambdas/domain/card-contact.js';
-import type { Card } from '../../lambdas/domain/card.js';
-import type { ContactRecord } from '../../lambdas/domain/ports.js';
+} from '../../lambdas/domain/cards/card-contact.js';
+import type { Card } from '../../lambdas/domain/cards/card.js';
+import type { ContactRecord } from '../../lambdas/domain/shared/ports.js';
 
 const source = { contactId: '996555123456', messageId: 'wamid.CARD1', at: '2026-03-01T10:00:00.000Z' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { F1_TARGETS, FIELDS, loadLabelledSet, scoreField } from '../../bench/cards.js';
-import { mergeCards, parseCardLines } from '../../lambdas/domain/card-parser.js';
-import { emptyCard } from '../../lambdas/domain/card.js';
+import { mergeCards, parseCardLines } from '../../lambdas/domain/cards/card-parser.js';
+import { emptyCard } from '../../lambdas/domain/cards/card.js';
 
 const set = loadLabelledSet();
 const byId = (id: string) => {

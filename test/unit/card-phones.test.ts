@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPhones, inferCountry, normalizePhone } from '../../lambdas/domain/card-phones.js';
+import { findPhones, inferCountry, normalizePhone } from '../../lambdas/domain/cards/card-phones.js';
 
 describe('card phones', () => {
   it('finds several numbers on one line with extensions', () => {

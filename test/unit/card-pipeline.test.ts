@@ -2,8 +2,8 @@
 // back, media kept per key, contacts merged by the same plan). The engines are real: the card parser reads
 // typed card lines handed over as the "image" bytes by a reader that decodes them as UTF-8 text.
 import { describe, expect, it } from 'vitest';
-import { readCardText } from '../../lambdas/domain/card-reader.js';
-import { applyCardPlan, cardContactId, type CardContactPlan } from '../../lambdas/domain/card-contact.js';
+import { readCardText } from '../../lambdas/domain/cards/card-reader.js';
+import { applyCardPlan, cardContactId, type CardContactPlan } from '../../lambdas/domain/cards/card-contact.js';
 import {
   CardUnreadable,
   decodeCardJob,
@@ -15,10 +15,10 @@ import {
   type CardPipelineDeps,
   type CardProgress,
   type CardStage,
-} from '../../lambdas/domain/card-pipeline.js';
-import type { MetricName } from '../../lambdas/domain/metric-catalog.js';
-import type { ReplyJob } from '../../lambdas/domain/outbound-job.js';
-import type { ContactRecord } from '../../lambdas/domain/ports.js';
+} from '../../lambdas/domain/cards/card-pipeline.js';
+import type { MetricName } from '../../lambdas/domain/shared/metric-catalog.js';
+import type { ReplyJob } from '../../lambdas/domain/outbound/outbound-job.js';
+import type { ContactRecord } from '../../lambdas/domain/shared/ports.js';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const RANK: Record<CardStage, number> = { received: 0, media_stored: 1, read: 2, contact_upserted: 3, replied: 4, failed: 4 };

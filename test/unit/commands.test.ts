@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_ALIASES, detectCommand } from '../../lambdas/domain/commands.js';
+import { COMMAND_ALIASES, detectCommand } from '../../lambdas/domain/bot/commands.js';
 
 describe('detectCommand', () => {
   it.each([

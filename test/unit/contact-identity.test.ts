@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aliasesFor, contactIdFor, e164FromWaId, identityKey, lookupAliases, normaliseEmail } from '../../lambdas/domain/contact-identity.js';
+import { aliasesFor, contactIdFor, e164FromWaId, identityKey, lookupAliases, normaliseEmail } from '../../lambdas/domain/shared/contact-identity.js';
 
 describe('contact identity', () => {
   it('keys a new contact by BSUID first, else by wa_id', () => {

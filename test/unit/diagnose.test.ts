@@ -1,7 +1,8 @@
 // Every diagnostic check in each state it can take, from hand-built facts (the fetching side is tested
 // against the sandbox in test/integration/diagnose.test.ts).
 import { describe, expect, it } from 'vitest';
-import { diagnose, formatReport, type CheckId, type CheckStatus, type DiagnoseFacts } from '../../lambdas/domain/diagnose.js';
+import type { CheckId, CheckStatus } from '../../lambdas/domain/diagnose/check.js';
+import { diagnose, formatReport, type DiagnoseFacts } from '../../lambdas/domain/diagnose/diagnose.js';
 
 const NOW = new Date('2026-09-01T12:00:00Z');
 const nowS = NOW.getTime() / 1000;

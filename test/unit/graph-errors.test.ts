@@ -9,7 +9,7 @@ import {
   retryDelayMs,
   transportError,
   type RetryClass,
-} from '../../lambdas/domain/graph-errors.js';
+} from '../../lambdas/domain/outbound/graph-errors.js';
 
 /** A Graph error body in Meta's layout (facts §7). */
 function body(code: number, extra: Record<string, unknown> = {}) {

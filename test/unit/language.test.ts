@@ -7,7 +7,7 @@ import {
   parseLang,
   phoneLeansRussian,
   RUSSIAN_LEANING_CALLING_CODES,
-} from '../../lambdas/domain/language.js';
+} from '../../lambdas/domain/bot/language.js';
 
 describe('languageOfText', () => {
   it.each([

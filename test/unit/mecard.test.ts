@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMecard, splitFields } from '../../lambdas/domain/mecard.js';
+import { parseMecard, splitFields } from '../../lambdas/domain/cards/mecard.js';
 
 describe('MECARD', () => {
   it('reads the published example (ZXing "Barcode Contents" / DoCoMo format)', () => {

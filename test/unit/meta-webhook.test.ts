@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMetaDelivery, UnparseableDelivery } from '../../lambdas/domain/meta-webhook.js';
-import type { ParsedDelivery } from '../../lambdas/domain/model.js';
+import { parseMetaDelivery, UnparseableDelivery } from '../../lambdas/domain/inbound/meta-webhook.js';
+import type { ParsedDelivery } from '../../lambdas/domain/shared/model.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';
 
 const corpus = loadMetaCorpus();

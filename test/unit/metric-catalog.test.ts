@@ -1,6 +1,6 @@
 // The metric catalogue: well-formed, covers what issue 6 asks for, and matches the code: every declared
 // metric is emitted by some code path in lambdas/, every emission names a declared metric, and nothing
-// writes metrics around the catalogue (direct Powertools calls outside adapters/metrics.ts).
+// writes metrics around the catalogue (direct Powertools calls outside adapters/runtime/metrics.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import {
   METRIC_NAMESPACE,
   METRICS,
   type MetricSpec,
-} from '../../lambdas/domain/metric-catalog.js';
+} from '../../lambdas/domain/shared/metric-catalog.js';
 import { PROJECT_ROOT } from '../../lib/stack.js';
 
 const spec = (name: string): MetricSpec => (METRICS as Record<string, MetricSpec>)[name]!;
@@ -107,18 +107,18 @@ describe('emission (source scan of lambdas/**)', () => {
     expect(unknown.map(([name, where]) => `${name} (${where.join(', ')})`)).toEqual([]);
   });
 
-  it('nothing writes metrics around the catalogue: Powertools Metrics is used only by adapters/metrics.ts', () => {
+  it('nothing writes metrics around the catalogue: Powertools Metrics is used only by adapters/runtime/metrics.ts', () => {
     const around = files
-      .filter((f) => f.path !== join('lambdas', 'adapters', 'metrics.ts'))
+      .filter((f) => f.path !== join('lambdas', 'adapters', 'runtime', 'metrics.ts'))
       .filter((f) => /@aws-lambda-powertools\/metrics|\baddMetric\(|PutMetricData/.test(f.text))
       .map((f) => f.path);
-    expect(around, 'emit through MetricSink (adapters/metrics.ts metricSink) instead').toEqual([]);
+    expect(around, 'emit through MetricSink (adapters/runtime/metrics.ts metricSink) instead').toEqual([]);
   });
 
   it('the scan itself works: it sees the webhook, ingest and Graph client emissions', () => {
     expect(emitted.get('SignatureRejections')).toContain(join('lambdas', 'handlers', 'webhook.ts'));
-    expect(emitted.get('InboundMessages')).toContain(join('lambdas', 'domain', 'ingest.ts'));
-    expect(emitted.get('GraphErrors')).toContain(join('lambdas', 'adapters', 'graph-client.ts'));
-    expect(emitted.get('ColdStart')).toContain(join('lambdas', 'adapters', 'metrics.ts'));
+    expect(emitted.get('InboundMessages')).toContain(join('lambdas', 'domain', 'inbound', 'ingest.ts'));
+    expect(emitted.get('GraphErrors')).toContain(join('lambdas', 'adapters', 'meta', 'graph-client.ts'));
+    expect(emitted.get('ColdStart')).toContain(join('lambdas', 'adapters', 'runtime', 'metrics.ts'));
   });
 });

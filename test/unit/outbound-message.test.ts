@@ -10,7 +10,7 @@ import {
   toRequestShape,
   validateOutboundMessage,
   type OutboundMessage,
-} from '../../lambdas/domain/outbound-message.js';
+} from '../../lambdas/domain/outbound/outbound-message.js';
 
 function parsed(input: unknown): OutboundMessage {
   const r = parseOutboundMessage(input);

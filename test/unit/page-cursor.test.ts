@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePageCursor, encodePageCursor } from '../../lambdas/adapters/page-cursor.js';
-import { InvalidCursor } from '../../lambdas/domain/ports.js';
+import { decodePageCursor, encodePageCursor } from '../../lambdas/adapters/dynamo/page-cursor.js';
+import { InvalidCursor } from '../../lambdas/domain/shared/ports.js';
 
 const KEYS = ['pk', 'sk'];
 const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardFromCodes, parseQrPayload } from '../../lambdas/domain/qr-payload.js';
+import { cardFromCodes, parseQrPayload } from '../../lambdas/domain/cards/qr-payload.js';
 
 describe('parseQrPayload', () => {
   it('dispatches vCard, MECARD and BIZCARD', () => {

@@ -3,8 +3,8 @@
 // or a nested object, and phone numbers are masked unless LOG_PHONE_NUMBERS=true.
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GraphError } from '../../lambdas/adapters/graph-client.js';
-import { isSecretKey, maskPhone, redact, redactText, REDACTED } from '../../lambdas/adapters/redaction.js';
+import { GraphError } from '../../lambdas/adapters/meta/graph-client.js';
+import { isSecretKey, maskPhone, redact, redactText, REDACTED } from '../../lambdas/adapters/runtime/redaction.js';
 
 const TOKEN = 'EAAGm0PX4ZCpsBAKZCZAx7dV1example2ZCZBq9token';
 const APP_SECRET = 'd41d8cd98f00b204e9800998ecf8427e';
@@ -147,7 +147,7 @@ describe('redact (structured values)', () => {
   });
 });
 
-describe('a real Powertools logger (adapters/logger.ts) writing to stdout', () => {
+describe('a real Powertools logger (adapters/runtime/logger.ts) writing to stdout', () => {
   let lines: string[];
   const restore: Array<() => void> = [];
 
@@ -172,7 +172,7 @@ describe('a real Powertools logger (adapters/logger.ts) writing to stdout', () =
   async function freshLogger(env: Record<string, string> = {}) {
     for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
     vi.resetModules();
-    return import('../../lambdas/adapters/logger.js');
+    return import('../../lambdas/adapters/runtime/logger.js');
   }
 
   it('never prints a token, secret or signature: message, extra keys, Error with cause, GraphError, headers', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapGraphError, type RetryClass } from '../../lambdas/domain/graph-errors.js';
-import { DEFAULT_MAX_ATTEMPTS, SQS_MAX_VISIBILITY_SECONDS, decideRetry } from '../../lambdas/domain/retry-policy.js';
+import { mapGraphError, type RetryClass } from '../../lambdas/domain/outbound/graph-errors.js';
+import { DEFAULT_MAX_ATTEMPTS, SQS_MAX_VISIBILITY_SECONDS, decideRetry } from '../../lambdas/domain/outbound/retry-policy.js';
 
 const graphError = (code: number) => ({ error: { message: `(#${code})`, type: 'OAuthException', code } });
 const top = () => 0.999_999; // the top of the jitter range

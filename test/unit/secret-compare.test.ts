@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { secretsEqual } from '../../lambdas/domain/secret-compare.js';
+import { secretsEqual } from '../../lambdas/domain/shared/secret-compare.js';
 
 describe('secretsEqual', () => {
   it('is true only for the same string', () => {

@@ -2,8 +2,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSecretReader, SECRET_TTL_MS } from '../../lambdas/adapters/secrets.js';
-import { MissingEnvironment, requireEnv, tableNameFromEnv } from '../../lambdas/adapters/env.js';
+import { createSecretReader, SECRET_TTL_MS } from '../../lambdas/adapters/secrets/secrets.js';
+import { MissingEnvironment, requireEnv, tableNameFromEnv } from '../../lambdas/adapters/runtime/env.js';
 
 const sm = mockClient(SecretsManagerClient);
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:whatsapp/app-secret-AbCdEf';

@@ -1,11 +1,11 @@
 // Pure parts of the outbound path: the job wire format, addressing, how a Graph failure is recognised, and the
 // fields an outbound record takes from a message. Sending itself runs against the sandbox in the integration tests.
 import { describe, expect, it } from 'vitest';
-import { mapGraphError } from '../../lambdas/domain/graph-errors.js';
-import { addressReply, decodeJob, InvalidJob, jobKey, MAX_IDEMPOTENCY_KEY, replyJob } from '../../lambdas/domain/outbound-job.js';
-import { parseOutboundMessage, type OutboundMessage } from '../../lambdas/domain/outbound-message.js';
-import { DEFAULT_MAX_ATTEMPTS } from '../../lambdas/domain/retry-policy.js';
-import { fingerprintOf, graphErrorOf, recipientOf, sendKindOf, textOf, wholeSecond } from '../../lambdas/domain/sender.js';
+import { mapGraphError } from '../../lambdas/domain/outbound/graph-errors.js';
+import { addressReply, decodeJob, InvalidJob, jobKey, MAX_IDEMPOTENCY_KEY, replyJob } from '../../lambdas/domain/outbound/outbound-job.js';
+import { parseOutboundMessage, type OutboundMessage } from '../../lambdas/domain/outbound/outbound-message.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../../lambdas/domain/outbound/retry-policy.js';
+import { fingerprintOf, graphErrorOf, recipientOf, sendKindOf, textOf, wholeSecond } from '../../lambdas/domain/outbound/sender.js';
 import { queues } from '../../lib/resources.js';
 
 const msg = (body: Record<string, unknown>): OutboundMessage => {

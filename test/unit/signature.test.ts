@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signMetaBody, verifyMetaSignature } from '../../lambdas/domain/signature.js';
+import { signMetaBody, verifyMetaSignature } from '../../lambdas/domain/inbound/signature.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';
 
 const SECRET = 'app-secret-0123456789abcdef';

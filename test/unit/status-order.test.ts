@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addStatus, currentStatus, sortHistory, type StatusEntry } from '../../lambdas/domain/status-order.js';
+import { addStatus, currentStatus, sortHistory, type StatusEntry } from '../../lambdas/domain/inbound/status-order.js';
 
 const e = (status: string, second: number): StatusEntry => ({ status, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString() });
 

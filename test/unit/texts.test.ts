@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Lang } from '../../lambdas/domain/language.js';
+import type { Lang } from '../../lambdas/domain/bot/language.js';
 import {
   WHATSAPP_TEXT_MAX,
   cardReadText,
@@ -14,7 +14,7 @@ import {
   statusText,
   unknownCommandText,
   type CardSummary,
-} from '../../lambdas/domain/texts.js';
+} from '../../lambdas/domain/bot/texts.js';
 
 const LANGS: Lang[] = ['ru', 'en'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessToken, describeHealth, NEVER_EXPIRES_DAYS, tokenCheckLog, tokenMetrics, wabaIdsOf, type TokenFacts } from '../../lambdas/domain/token-health.js';
+import { assessToken, describeHealth, NEVER_EXPIRES_DAYS, tokenCheckLog, tokenMetrics, wabaIdsOf, type TokenFacts } from '../../lambdas/domain/token/token-health.js';
 import { tokenLifecycle } from '../../lib/resources.js';
 
 const NOW = new Date('2026-09-01T00:00:00Z');

@@ -8,7 +8,7 @@ import {
   type SecretVersionStore,
   type StoredVersion,
   type TokenAuthority,
-} from '../../lambdas/domain/token-rotation.js';
+} from '../../lambdas/domain/token/token-rotation.js';
 
 const NOW = new Date('2026-09-01T12:00:00Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { components, decodeQuotedPrintable, parseVCard, parseVCards, unescapeText } from '../../lambdas/domain/vcard.js';
+import { components, decodeQuotedPrintable, parseVCard, parseVCards, unescapeText } from '../../lambdas/domain/cards/vcard.js';
 
 // RFC 6350 section 8, verbatim (CRLF, folded lines, quoted TYPE lists, tel: URIs with ext).
 const RFC6350 = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, type DiagnoseFacts } from '../../lambdas/domain/diagnose.js';
-import { wazzupChecks, type WazzupFacts } from '../../lambdas/domain/wazzup-diagnose.js';
+import { diagnose, type DiagnoseFacts } from '../../lambdas/domain/diagnose/diagnose.js';
+import { wazzupChecks, type WazzupFacts } from '../../lambdas/domain/diagnose/wazzup-diagnose.js';
 
 const CH = '3f4c2b9e-6d0a-4c1e-9b7a-5e2d8f1a0c34';
 const good: WazzupFacts = {

@@ -5,7 +5,7 @@ import {
   isSameOutbound,
   isWazzupCrmRecordId,
   wazzupCrmRecordId,
-} from '../../lambdas/domain/wazzup-echo-match.js';
+} from '../../lambdas/domain/inbound/wazzup-echo-match.js';
 
 const CH = '3f4c2b9e-6d0a-4c1e-9b7a-5e2d8f1a0c34';
 const at = (ms: number) => new Date(Date.parse('2026-11-21T12:00:00.000Z') + ms).toISOString();

@@ -8,7 +8,7 @@ import {
   wazzupApiKeyMissing,
   wazzupRetryDelayMs,
   wazzupTransportError,
-} from '../../lambdas/domain/wazzup-errors.js';
+} from '../../lambdas/domain/outbound/wazzup-errors.js';
 
 describe('mapWazzupError', () => {
   it('repeatedCrmMessageId (the documented body) counts as already sent, in either spelling', () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ParsedDelivery } from '../../lambdas/domain/model.js';
+import type { ParsedDelivery } from '../../lambdas/domain/shared/model.js';
 import {
   UnparseableWazzupDelivery,
   isWazzupTestRequest,
@@ -11,7 +11,7 @@ import {
   wazzupContactKey,
   wazzupTime,
   wazzupUser,
-} from '../../lambdas/domain/wazzup-webhook.js';
+} from '../../lambdas/domain/inbound/wazzup-webhook.js';
 import { wazzupDelivery, wazzupMessage, wazzupStatus } from '../../lib/local/wazzup-payloads.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/wazzup');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signMetaBody } from '../../lambdas/domain/signature.js';
+import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
 import {
   checkMetaSignature,
   checkSignatureHeader,
@@ -7,7 +7,7 @@ import {
   checkWazzupCrmKey,
   checkWazzupPathSecret,
   readHandshake,
-} from '../../lambdas/domain/webhook-auth.js';
+} from '../../lambdas/domain/inbound/webhook-auth.js';
 
 describe('readHandshake', () => {
   it('takes a subscribe request with a token and a challenge', () => {

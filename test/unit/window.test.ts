@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SEND_KINDS, WINDOW_MS, checkSendAllowed, windowState, type SendKind } from '../../lambdas/domain/window.js';
+import { SEND_KINDS, WINDOW_MS, checkSendAllowed, windowState, type SendKind } from '../../lambdas/domain/outbound/window.js';
 
 const LAST = '2026-03-05T14:05:09.000Z';
 const lastMs = Date.parse(LAST);

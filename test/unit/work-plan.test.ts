@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { InboundMessage } from '../../lambdas/domain/model.js';
-import { planWork } from '../../lambdas/domain/work-plan.js';
-import { mapLimit } from '../../lambdas/domain/map-limit.js';
+import type { InboundMessage } from '../../lambdas/domain/shared/model.js';
+import { planWork } from '../../lambdas/domain/inbound/work-plan.js';
+import { mapLimit } from '../../lambdas/domain/shared/map-limit.js';
 
 const message = (over: Partial<InboundMessage>): InboundMessage => ({
   kind: 'message', channel: 'meta', id: 'wamid.1', phoneNumberId: '111', from: { waId: '996555123456' },

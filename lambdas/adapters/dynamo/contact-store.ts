@@ -1,0 +1,278 @@
+// Contacts table. Profile item `contact#<id>`/`profile`; alias items `<kind>#<value>`/`contact#<id>` make
+// lookups by BSUID, wa_id, E.164 phone and e-mail one Query each.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  aliasesFor,
+  contactIdFor,
+  e164FromWaId,
+  lookupAliases,
+  normaliseEmail,
+  type Alias,
+} from '../../domain/shared/contact-identity.js';
+import type { CardContactPlan } from '../../domain/cards/card-contact.js';
+import type { Channel } from '../../domain/shared/model.js';
+import { InvalidCursor, type ContactRecord, type ContactSighting, type ContactStore } from '../../domain/shared/ports.js';
+import { decodePageCursor, encodePageCursor } from './page-cursor.js';
+import { isConditionalCheckFailed } from './dynamo-client.js';
+
+export const PROFILE_SK = 'profile';
+export const LIST_PK = 'contact';
+
+export const contactKey = (id: string) => ({ pk: `contact#${id}`, sk: PROFILE_SK });
+
+/** Provider-specific aliases live in the provider's namespace; phones and e-mails are shared by all channels. */
+export function aliasPk(channel: Channel, alias: Alias): string {
+  const scoped = alias.kind === 'user' || alias.kind === 'waid';
+  return scoped && channel !== 'meta' ? `${channel}:${alias.kind}#${alias.value}` : `${alias.kind}#${alias.value}`;
+}
+
+/** Beyond the ContactStore port: the bot's `/lang` override and the card contacts a customer caused. */
+export interface ContactStoreExtras {
+  setLanguage(id: string, lang: 'ru' | 'en'): Promise<void>;
+  /** Ids of contacts created from cards this contact sent: alias items `source#<id>`/`contact#<card contact id>`
+   *  that the card pipeline writes next to `sourceContactId`/`sourceMessageId` on the card contact's profile. */
+  cardContactIds(sourceContactId: string): Promise<string[]>;
+}
+
+export const sourceAliasPk = (sourceContactId: string) => `source#${sourceContactId}`;
+
+/** The card pipeline's writes and the contact list (GET /contacts, `wa contacts export`). */
+export interface CardContactStore {
+  /** Carries out a plan of domain/cards/card-contact.ts: aliases first (a retry finds the contact through them), then the
+   *  profile with set additions and fill-if-missing scalars, so applying the same plan twice changes nothing. */
+  upsertCardContact(plan: CardContactPlan): Promise<void>;
+  /** Every contact, newest first. `cursor` comes from a previous page; an invalid one throws `InvalidCursor`. */
+  listNewest(page: { limit: number; cursor?: string }): Promise<ContactPage>;
+}
+
+export interface ContactPage {
+  items: ContactRecord[];
+  nextCursor?: string;
+}
+
+export function createContactStore(db: DynamoDBDocumentClient, tableName: string): ContactStore & ContactStoreExtras & CardContactStore {
+  async function idsByAlias(pk: string): Promise<string[]> {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
+        ExpressionAttributeValues: { ':pk': pk, ':contact': 'contact#' },
+        ProjectionExpression: 'contactId',
+      }),
+    );
+    return (out.Items ?? []).map((i) => String(i.contactId));
+  }
+
+  async function get(id: string): Promise<ContactRecord | undefined> {
+    const out = await db.send(new GetCommand({ TableName: tableName, Key: contactKey(id) }));
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  async function byAlias(pk: string): Promise<ContactRecord[]> {
+    const ids = await idsByAlias(pk);
+    const found = await Promise.all(ids.map(get));
+    return found.filter((c): c is ContactRecord => c !== undefined);
+  }
+
+  async function writeAliases(id: string, aliases: readonly string[], createdAt: string): Promise<void> {
+    let requests = aliases.map((pk) => ({ PutRequest: { Item: { pk, sk: `contact#${id}`, contactId: id, createdAt } } }));
+    for (let attempt = 0; requests.length; attempt++) {
+      if (attempt > 5) throw new Error(`contact ${id}: ${requests.length} alias writes stayed unprocessed`);
+      if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
+  }
+
+  async function updateProfile(id: string, s: ContactSighting): Promise<void> {
+    const { user } = s;
+    const phone = e164FromWaId(user.waId);
+    const base = {
+      // Every attribute goes through a name placeholder: several (name, channel, ...) are DynamoDB reserved words.
+      sets: ['#id = :id', '#channel = if_not_exists(#channel, :channel)', '#createdAt = if_not_exists(#createdAt, :now)',
+        '#listPk = :listPk', '#listSk = if_not_exists(#listSk, :listSk)'],
+      names: { '#id': 'id', '#channel': 'channel', '#createdAt': 'createdAt', '#listPk': 'listPk', '#listSk': 'listSk' } as Record<string, string>,
+      values: { ':id': id, ':channel': s.channel, ':now': s.seenAt, ':listPk': LIST_PK, ':listSk': `${s.seenAt}#${id}` } as Record<string, unknown>,
+    };
+    const fields = { userId: user.userId, parentUserId: user.parentUserId, waId: user.waId, name: user.name, username: user.username };
+
+    // Newest inbound wins: identity and profile fields are overwritten only by the latest message, and
+    // lastInboundAt only moves forward. An older (out of order) or outbound sighting fills gaps only.
+    const attempt = async (newest: boolean) => {
+      const sets = [...base.sets];
+      const values = { ...base.values };
+      const names: Record<string, string> = { ...base.names };
+      for (const [field, value] of Object.entries(fields)) {
+        if (!value) continue;
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        sets.push(newest ? `#${field} = :${field}` : `#${field} = if_not_exists(#${field}, :${field})`);
+      }
+      if (newest) {
+        sets.push('#lastInboundAt = :inboundAt');
+        names['#lastInboundAt'] = 'lastInboundAt';
+        values[':inboundAt'] = s.inboundAt;
+      }
+      let expression = `SET ${sets.join(', ')}`;
+      if (phone) {
+        expression += ' ADD #phones :phone';
+        names['#phones'] = 'phones';
+        values[':phone'] = new Set([phone]);
+      }
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: contactKey(id),
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...(newest ? { ConditionExpression: 'attribute_not_exists(#lastInboundAt) OR #lastInboundAt < :inboundAt' } : {}),
+        }),
+      );
+    };
+
+    if (s.inboundAt) {
+      try {
+        await attempt(true);
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    await attempt(false);
+  }
+
+  return {
+    async upsert(sighting) {
+      const lookups = lookupAliases(sighting.user);
+      if (!lookups.length) return undefined;
+      const found = await Promise.all(lookups.map((a) => idsByAlias(aliasPk(sighting.channel, a))));
+      // The most specific alias that resolves decides: a contact first seen by phone keeps its id.
+      const existing = found.find((ids) => ids.length)?.[0];
+      const id = existing ?? contactIdFor(sighting.channel, sighting.user);
+      if (!id) return undefined;
+
+      // Aliases before the profile: if the profile write fails, the retry finds the contact through them.
+      const missing = new Set<string>();
+      lookups.forEach((alias, i) => {
+        if (!found[i]?.includes(id)) missing.add(aliasPk(sighting.channel, alias));
+      });
+      if (missing.size) {
+        for (const alias of aliasesFor(sighting.user)) missing.add(aliasPk(sighting.channel, alias));
+        await writeAliases(id, [...missing], sighting.seenAt);
+      }
+      await updateProfile(id, sighting);
+      return id;
+    },
+    get,
+    findByPhone: (e164) => byAlias(aliasPk('meta', { kind: 'phone', value: e164 })),
+    findByEmail: (email) => byAlias(aliasPk('meta', { kind: 'email', value: normaliseEmail(email) })),
+    async setLanguage(id, lang) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: contactKey(id),
+          UpdateExpression: 'SET #lang = :lang',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#lang': 'lang' },
+          ExpressionAttributeValues: { ':lang': lang },
+        }),
+      );
+    },
+    cardContactIds: (sourceContactId) => idsByAlias(sourceAliasPk(sourceContactId)),
+    async upsertCardContact(plan) {
+      const at = plan.source?.at ?? new Date().toISOString();
+      const aliasKeys = plan.aliases.map((a) => aliasPk('meta', a));
+      if (plan.source) aliasKeys.push(sourceAliasPk(plan.source.contactId));
+      if (aliasKeys.length) await writeAliases(plan.contactId, aliasKeys, at);
+      const names: Record<string, string> = { '#id': 'id' };
+      const values: Record<string, unknown> = { ':id': plan.contactId };
+      const sets = ['#id = :id'];
+      const setIfMissing = (field: string, value: unknown) => {
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        sets.push(`#${field} = if_not_exists(#${field}, :${field})`);
+      };
+      if (plan.create) {
+        setIfMissing('createdAt', at);
+        names['#listPk'] = 'listPk';
+        values[':listPk'] = LIST_PK;
+        sets.push('#listPk = :listPk');
+        setIfMissing('listSk', `${at}#${plan.contactId}`);
+        if (plan.source) {
+          setIfMissing('sourceContactId', plan.source.contactId);
+          setIfMissing('sourceMessageId', plan.source.messageId);
+        }
+      }
+      for (const [field, value] of Object.entries(plan.fill)) if (value) setIfMissing(field, value);
+      const adds: string[] = [];
+      for (const [field, list] of Object.entries(plan.add)) {
+        if (!list.length) continue;
+        names[`#${field}`] = field;
+        values[`:${field}`] = new Set(list);
+        adds.push(`#${field} :${field}`);
+      }
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: contactKey(plan.contactId),
+          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+          // A merge never resurrects a contact deleted since it was looked up.
+          ...(plan.create ? {} : { ConditionExpression: 'attribute_exists(pk)' }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    },
+    async listNewest({ limit, cursor }) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: BY_CREATED_INDEX,
+          KeyConditionExpression: 'listPk = :list',
+          ExpressionAttributeValues: { ':list': LIST_PK },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(cursor ? { ExclusiveStartKey: decodeListCursor(cursor) } : {}),
+        }),
+      );
+      const items = (out.Items ?? []).map(toRecord);
+      return out.LastEvaluatedKey ? { items, nextCursor: encodePageCursor(out.LastEvaluatedKey) } : { items };
+    },
+  };
+}
+
+export const BY_CREATED_INDEX = 'byCreated';
+const LIST_CURSOR_KEYS = ['listPk', 'listSk', 'pk', 'sk'];
+
+function decodeListCursor(cursor: string): Record<string, string> {
+  const key = decodePageCursor(cursor, LIST_CURSOR_KEYS);
+  if (key.listPk !== LIST_PK) throw new InvalidCursor('cursor is not one this API returned');
+  return key;
+}
+
+function toRecord(item: Record<string, unknown>): ContactRecord {
+  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+  const list = (k: string) => {
+    const v = item[k];
+    return v instanceof Set || Array.isArray(v) ? [...(v as Iterable<unknown>)].map(String).sort() : [];
+  };
+  const record: ContactRecord = {
+    id: String(item.id),
+    channel: (str('channel') ?? 'meta') as Channel,
+    phones: list('phones'),
+    emails: list('emails'),
+    createdAt: String(item.createdAt),
+  };
+  for (const k of ['userId', 'parentUserId', 'waId', 'name', 'username', 'lastInboundAt',
+    'title', 'company', 'department', 'address', 'sourceContactId', 'sourceMessageId'] as const) {
+    const v = str(k);
+    if (v !== undefined) record[k] = v;
+  }
+  const lang = str('lang');
+  if (lang === 'ru' || lang === 'en') record.lang = lang;
+  const websites = list('websites');
+  if (websites.length) record.websites = websites;
+  return record;
+}
