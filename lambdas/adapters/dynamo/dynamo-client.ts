@@ -21,3 +21,8 @@ export const dynamo = createDocumentClient();
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/** DynamoDB's refusal of an item over 400 KB: the same write fails however often it is retried. */
+export function isItemTooLarge(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException' && /item size/i.test(error.message);
+}

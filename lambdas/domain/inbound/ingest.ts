@@ -4,8 +4,9 @@
 import { identityKey } from '../shared/contact-identity.js';
 import { mapLimit } from '../shared/map-limit.js';
 import type { MetricSink } from '../shared/metric-catalog.js';
-import type { Channel, ParsedDelivery, ProviderUser } from '../shared/model.js';
-import type { ContactStore, DeliveryArchive, MessageStore, PutOutcome, WorkJob, WorkSink } from '../shared/ports.js';
+import type { Channel, ParsedDelivery, ProviderUser, StatusUpdate } from '../shared/model.js';
+import { UnstorableStatus, type ContactStore, type DeliveryArchive, type MessageStore, type PutOutcome, type WorkJob, type WorkSink } from '../shared/ports.js';
+import { unstoredStatusEvent } from './status-entry.js';
 import { planWork } from './work-plan.js';
 
 export interface IngestDeps {
@@ -28,7 +29,8 @@ export interface Tally {
 
 export interface IngestSummary {
   messages: Tally;
-  statuses: Tally;
+  /** `parked`: statuses the store refused for good, kept as `statuses.unstored` events (only when any). */
+  statuses: Tally & { parked?: number };
   events: Tally;
   jobs: number;
 }
@@ -60,10 +62,7 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
     if (deps.work) jobs.push(...planWork(message, contactId));
     return outcome;
   });
-  const statusOutcomes = await mapLimit(delivery.statuses, limit, async (status) => {
-    const contactId = await contactFor(status.channel, status.recipient);
-    return deps.messages.applyStatus(status, contactId);
-  });
+  const statusOutcomes = await applyStatuses(delivery.statuses, contactFor, { limit, receivedAt, deps });
   const eventOutcomes = await mapLimit(delivery.events, limit, (event) => deps.archive.recordEvent(event, receivedAt));
 
   // After persistence, so a job never refers to a message that is not stored. Duplicates enqueue again
@@ -76,11 +75,13 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
       statusStates: delivery.statuses.filter((_, i) => statusOutcomes[i] === 'stored').map((s) => s.status),
       duplicates: [...messageOutcomes, ...statusOutcomes, ...eventOutcomes].filter((o) => o === 'duplicate').length,
     });
+    const parked = statusOutcomes.filter((o) => o === 'parked').length;
+    if (parked) deps.metrics.emit('UnstoredStatuses', parked);
   }
 
   return {
     messages: tally(messageOutcomes),
-    statuses: tally(statusOutcomes),
+    statuses: { ...tally(statusOutcomes), ...(statusOutcomes.includes('parked') ? { parked: statusOutcomes.filter((o) => o === 'parked').length } : {}) },
     events: tally(eventOutcomes),
     jobs: jobs.length,
   };
@@ -102,7 +103,42 @@ function countBy(values: readonly string[]): Map<string, number> {
   return out;
 }
 
-function tally(outcomes: readonly PutOutcome[]): Tally {
+type StatusOutcome = PutOutcome | 'parked';
+
+/**
+ * Statuses grouped by message id, each group applied in one store write (no two writes of one delivery race for
+ * the same item), groups in parallel. A group the store refuses for good (the item cannot grow) is parked as
+ * events and counted, so it cannot fail the rest of the delivery on every redelivery; any other failure is
+ * rethrown once every group has settled, so the caller answers 500 and Meta retries.
+ */
+async function applyStatuses(
+  statuses: readonly StatusUpdate[],
+  contactFor: (channel: Channel, user: ProviderUser) => Promise<string | undefined>,
+  { limit, receivedAt, deps }: { limit: number; receivedAt: string; deps: IngestDeps },
+): Promise<StatusOutcome[]> {
+  const groups = new Map<string, number[]>();
+  statuses.forEach((s, i) => {
+    const key = `${s.channel}|${s.messageId}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const outcomes = new Array<StatusOutcome>(statuses.length);
+  await mapLimit([...groups.values()], limit, async (indexes) => {
+    const updates = indexes.map((i) => statuses[i] as StatusUpdate);
+    const contactIds = await Promise.all(updates.map((u) => contactFor(u.channel, u.recipient)));
+    let results: StatusOutcome[];
+    try {
+      results = await deps.messages.applyStatuses(updates, contactIds.find((c) => c !== undefined));
+    } catch (error) {
+      if (!(error instanceof UnstorableStatus)) throw error;
+      await mapLimit(updates, limit, (u) => deps.archive.recordEvent(unstoredStatusEvent(u, error.message), receivedAt));
+      results = updates.map(() => 'parked');
+    }
+    indexes.forEach((index, k) => (outcomes[index] = results[k] ?? 'duplicate'));
+  });
+  return outcomes;
+}
+
+function tally(outcomes: readonly StatusOutcome[]): Tally {
   return {
     stored: outcomes.filter((o) => o === 'stored').length,
     duplicate: outcomes.filter((o) => o === 'duplicate').length,
