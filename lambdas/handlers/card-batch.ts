@@ -86,10 +86,12 @@ export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number
   return delays;
 }
 
-/** The stores, queues and Graph client every card worker uses, with the given reader. */
-export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env): CardWorkerDeps {
+/** The stores, queues and Graph client every card worker uses, with the given reader. `mediaAllowOrigins`:
+ *  origins media may come from without the public https check (the local runner's sandboxes; never in AWS). */
+export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env, options: { mediaAllowOrigins?: readonly string[] } = {}): CardWorkerDeps {
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts', env));
-  const graph = graphClientFromEnv(env);
+  const allow = options.mediaAllowOrigins?.length ? options.mediaAllowOrigins : undefined;
+  const graph = graphClientFromEnv(env, allow ? { mediaAllowOrigins: allow } : {});
   const defaultLang = optionalEnv('BOT_DEFAULT_LANG', env);
   const delays = retryDelaysFromEnv(env);
   return {
@@ -98,7 +100,7 @@ export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv =
       progress: createCardProgressStore(dynamo, tableNameFromEnv('messages', env)),
       media: graphMediaSource(graph),
       // Wazzup24 card photos come as a contentUri: downloaded directly, not through Graph.
-      urlMedia: createUrlMediaSource(),
+      urlMedia: createUrlMediaSource(allow ? { allowOrigins: allow } : {}),
       store: createMediaStore({ bucket: requireEnv(cardPipeline.mediaBucketEnvVar, env) }),
       reader,
       contacts,

@@ -96,7 +96,7 @@ beforeAll(async () => {
   worker = await import('../../lambdas/handlers/card-batch.js');
   const { localCardReader } = await import('../../lib/local/card-worker.js');
   ocr = createTesseractOcr();
-  const cardHandler = worker.createCardWorkerHandler(worker.cardWorkerDeps(localCardReader('tesseract', ocr)));
+  const cardHandler = worker.createCardWorkerHandler(worker.cardWorkerDeps(localCardReader('tesseract', ocr), process.env, { mediaAllowOrigins: [sandbox.url] }));
   const sender = await import('../../lambdas/handlers/sender.js');
   const senderDeps = sender.defaultSenderDeps();
   const sendHandler = sender.createSenderHandler({ ...senderDeps, jobs: { ...senderDeps.jobs, retry: { random: () => 0 } } });
@@ -208,7 +208,7 @@ describe('card worker as deployed: raw-bytes QR, then Textract on the S3 object'
     textract.on(DetectDocumentTextCommand).resolves(saved);
     try {
       const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
-      const deps = worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }));
+      const deps = worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }), process.env, { mediaAllowOrigins: [sandbox.url] });
       const handler = worker.createCardWorkerHandler(deps);
       // The message as the webhook stores it; the job handed straight to the handler as Lambda would.
       const messageId = newWamid();
