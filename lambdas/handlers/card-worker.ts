@@ -6,6 +6,7 @@ import { TextractClient } from '@aws-sdk/client-textract';
 import type { CardImageReader } from '../domain/cards/card-pipeline.js';
 import { createCardImageReader } from '../adapters/cards/card-image-reader.js';
 import { optionalEnv } from '../adapters/runtime/env.js';
+import { CLIENT_LIMITS, sdkClientLimits } from '../adapters/runtime/client-limits.js';
 import { createTextractOcr } from '../adapters/cards/ocr-textract.js';
 import { zxingBytesDecoder } from '../adapters/cards/qr-zxing-bytes.js';
 import { cardWorkerDeps, createCardWorkerHandler } from './card-batch.js';
@@ -18,7 +19,7 @@ export function awsCardReader(env: NodeJS.ProcessEnv = process.env): CardImageRe
   }
   return createCardImageReader({
     qr: zxingBytesDecoder,
-    ...(engine === 'textract' ? { ocr: createTextractOcr(new TextractClient({})) } : {}),
+    ...(engine === 'textract' ? { ocr: createTextractOcr(new TextractClient(sdkClientLimits(CLIENT_LIMITS.textract))) } : {}),
     qrTypes: ['image/jpeg', 'image/png'],
     ocrTypes: engine === 'textract' ? ['image/jpeg', 'image/png', 'application/pdf'] : [],
     unsupportedBecause: {

@@ -4,6 +4,7 @@
 // throws a plain Error so the queue retries. The URL is never logged whole: it may carry a signature in its query.
 import { CardUnreadable, type UrlMediaSource } from '../../domain/cards/card-pipeline.js';
 import { readCappedBody } from '../runtime/capped-body.js';
+import { MEDIA_TIMEOUT_MS } from '../runtime/client-limits.js';
 import { createPublicFetch, describe, UnsafeUrl, type PublicFetch } from '../runtime/public-fetch.js';
 
 export interface UrlMediaOptions {
@@ -13,12 +14,10 @@ export interface UrlMediaOptions {
   allowOrigins?: readonly string[];
 }
 
-/** Per download. The card worker's timeout must cover two downloads and the rest of the job (lib/resources.ts). */
-export const URL_MEDIA_TIMEOUT_MS = 20_000;
 
 export function createUrlMediaSource(options: UrlMediaOptions = {}): UrlMediaSource {
   const fetchImpl = options.fetch ?? createPublicFetch({ ...(options.allowOrigins ? { allowOrigins: options.allowOrigins } : {}) });
-  const timeoutMs = options.timeoutMs ?? URL_MEDIA_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? MEDIA_TIMEOUT_MS;
   return {
     async fetch(url, { maxBytes }) {
       const where = safeDescribe(url);

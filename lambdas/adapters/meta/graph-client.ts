@@ -14,6 +14,7 @@ import { toGraphMessageBody, toMarkReadBody, type OutboundMessage } from '../../
 import { readCappedBody } from '../runtime/capped-body.js';
 import { describeFetchFailure, redactSecrets } from '../runtime/http-failure.js';
 import { metricSink } from '../runtime/metrics.js';
+import { GRAPH_TIMEOUT_MS, MEDIA_TIMEOUT_MS } from '../runtime/client-limits.js';
 import { createPublicFetch, UnsafeUrl, type PublicFetch } from '../runtime/public-fetch.js';
 
 export interface GraphClientConfig {
@@ -149,10 +150,7 @@ interface CallOptions {
 }
 
 const DEFAULT_VERSION = 'v26.0';
-/** Per media download (a card is at most 20 MB). The card worker's timeout covers two of them and the rest of the job. */
-export const MEDIA_TIMEOUT_MS = 20_000;
-/** Per Graph call. */
-export const GRAPH_TIMEOUT_MS = 10_000;
+
 const MAX_PAGES = 20;
 
 export class GraphClient {
