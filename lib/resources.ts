@@ -285,6 +285,8 @@ export const cardPipeline = {
   mediaBucketEnvVar: 'MEDIA_BUCKET',
   /** Days a card photo is kept; context `mediaExpiryDays` overrides it. */
   mediaExpiryDays: 30,
+  /** Environment variable with the cards one customer may send per hour (context `cardsPerSenderPerHour`). */
+  cardsPerSenderEnvVar: 'CARDS_PER_SENDER_PER_HOUR',
 } as const;
 
 /** Environment variables every function gets. */

@@ -69,3 +69,16 @@ describe('context parameters', () => {
     expect(() => synthStack({ context })).toThrow(message);
   });
 });
+
+describe('cards per sender', () => {
+  const cardWorkerEnv = (context: Record<string, unknown>) => {
+    const { stack, template } = synthStack({ context });
+    return (resources(template)[logicalId(stack, stack.functions.get('cardWorker')!.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+  };
+
+  it('cardsPerSenderPerHour (default 20) reaches the card worker as CARDS_PER_SENDER_PER_HOUR', () => {
+    expect(cardWorkerEnv({})['CARDS_PER_SENDER_PER_HOUR']).toBe('20');
+    expect(cardWorkerEnv({ cardsPerSenderPerHour: '5' })['CARDS_PER_SENDER_PER_HOUR']).toBe('5');
+    expect(() => synthStack({ context: { cardsPerSenderPerHour: '0' } })).toThrow(/cardsPerSenderPerHour must be a whole number from 1 to 10000/);
+  });
+});
