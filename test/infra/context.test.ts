@@ -81,4 +81,11 @@ describe('cards per sender', () => {
     expect(cardWorkerEnv({ cardsPerSenderPerHour: '5' })['CARDS_PER_SENDER_PER_HOUR']).toBe('5');
     expect(() => synthStack({ context: { cardsPerSenderPerHour: '0' } })).toThrow(/cardsPerSenderPerHour must be a whole number from 1 to 10000/);
   });
+
+  it('the card worker without the variable (npm start) uses the same default', async () => {
+    const { cardsPerSenderFromEnv } = await import('../../lambdas/handlers/card-batch.js');
+    const { CARDS_PER_SENDER_PER_HOUR } = await import('../../lib/constructs/context.js');
+    expect(cardsPerSenderFromEnv({})).toBe(CARDS_PER_SENDER_PER_HOUR.default);
+    expect(() => cardsPerSenderFromEnv({ CARDS_PER_SENDER_PER_HOUR: 'lots' })).toThrow(/CARDS_PER_SENDER_PER_HOUR must be a positive whole number/);
+  });
 });
