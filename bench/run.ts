@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each compared with a baseline measured in the same run, as printed tables.
 import { benchCards } from './cards.js';
+import { benchLargeDelivery } from './large-delivery.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
 import { benchWebhookLatency } from './webhook-latency.js';
 import { benchSender } from './sender.js';
@@ -8,5 +9,6 @@ import { printTable } from './table.js';
 const webhook = await benchWebhookBundle();
 printTable('Webhook bundle (issue 2)', webhook.rows);
 printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
+printTable('A delivery of 1,000 messages from 1,000 senders (issue 14)', await benchLargeDelivery());
 printTable('Business cards (issue 5)', await benchCards());
 printTable('Sender throughput against the Graph sandbox (issue 3)', await benchSender());
