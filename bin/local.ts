@@ -5,6 +5,7 @@ import { describeLocal } from '../lib/local/banner.js';
 import { cardMediaService, MEDIA_UPLOAD_PATH, mediaUploadRoute } from '../lib/local/card-media.js';
 import { graphService, sandboxControlRoutes } from '../lib/local/graph-service.js';
 import { wazzupControlRoutes, wazzupService } from '../lib/local/wazzup-service.js';
+import { localInfoRoute } from '../lib/local/local-info.js';
 import { queueServices } from '../lib/local/queue-poller.js';
 import { startLocal } from '../lib/local/runner.js';
 
@@ -29,6 +30,7 @@ const stack = await startLocal({
     [`POST ${MEDIA_UPLOAD_PATH}`]: mediaUploadRoute(() => graph.sandbox),
     ...sandboxControlRoutes(() => graph.sandbox),
     ...wazzupControlRoutes(() => wazzup.sandbox),
+    ...localInfoRoute({ graph: () => graph.sandbox, wazzup: () => wazzup.sandbox, userEnv }),
   },
 });
 console.log(describeLocal(stack, userEnv));
