@@ -141,6 +141,18 @@ describe('dependent checks', () => {
     expect(run(waba).checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['phone-not-waba']);
   });
 
+  it('a token debug_token cannot identify fails once; its type, scopes and expiry are skipped', () => {
+    const garbage = healthy();
+    garbage.debug = { ok: true, facts: { isValid: false, scopes: [], granularScopes: [], error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' } } };
+    delete garbage.phone;
+    garbage.wabas = [];
+    const report = run(garbage);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['token-valid']);
+    for (const id of ['token-type', 'token-scopes', 'token-expiry'] as const) {
+      expect(check(garbage, id)).toMatchObject({ status: 'skip', detail: 'skipped: debug_token does not know this token (token-valid)' });
+    }
+  });
+
   it('the table shows status, title, detail and the hint of every non-ok check', () => {
     const facts = healthy();
     facts.verifyTokenSet = false;

@@ -93,7 +93,7 @@ export function diagnose(facts: DiagnoseFacts, options: DiagnoseOptions): Diagno
     for (const [id, title] of TOKEN_CHECKS.slice(1)) blocked(id, title, 'debug_token failed (token-valid)');
   } else {
     health = assessToken(facts.debug.facts, options.now);
-    tokenChecks(health, options, add);
+    tokenChecks(health, options, add, blocked);
   }
 
   if (facts.appId) add('app-id', 'Meta app id is configured', 'ok', `app ${facts.appId}`);
@@ -126,13 +126,18 @@ const TOKEN_CHECKS: ReadonlyArray<[CheckId, string]> = [
 type Add = (id: CheckId, title: string, status: CheckStatus, detail: string, hint?: string) => void;
 type Blocked = (id: CheckId, title: string, because: string) => void;
 
-function tokenChecks(health: TokenHealth, options: DiagnoseOptions, add: Add): void {
+function tokenChecks(health: TokenHealth, options: DiagnoseOptions, add: Add, blocked: Blocked): void {
   if (health.valid) add('token-valid', 'Access token is valid', 'ok', describeHealth(health));
   else {
     add('token-valid', 'Access token is valid', 'fail', `invalid: ${health.invalidReason ?? 'unknown reason'}`,
       health.invalidReason === 'it has expired'
         ? `The token expired${health.expiresAt ? ` on ${health.expiresAt.toISOString()}` : ''}: run \`npx wa token rotate\` only while it is still valid; now ${NEW_TOKEN} and store it in ${options.tokenHome}.`
         : `${capital(NEW_TOKEN)} and store it in ${options.tokenHome}.`);
+    // debug_token could not even tell what the token is (not a token, or revoked): nothing more to read from it.
+    if (!health.type) {
+      for (const [id, title] of TOKEN_CHECKS.slice(1)) blocked(id, title, 'debug_token does not know this token (token-valid)');
+      return;
+    }
   }
 
   const type = health.type ?? 'unknown';
