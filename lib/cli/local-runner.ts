@@ -27,7 +27,8 @@ export function describeAddress(address: LocalAddress): string {
 
 export async function localRunnerAnswers(address: LocalAddress): Promise<boolean> {
   try {
-    const res = await fetch(`${address.url}/health`, { signal: AbortSignal.timeout(500) });
+    // Nothing listening is refused at once; the timeout is only for a runner that is busy (a card's OCR).
+    const res = await fetch(`${address.url}/health`, { signal: AbortSignal.timeout(3000) });
     await res.body?.cancel();
     return res.ok;
   } catch {
@@ -40,7 +41,7 @@ export async function localRunnerInfo(address: LocalAddress, env: NodeJS.Process
   try {
     const res = await fetch(`${address.url}${LOCAL_INFO_PATH}`, {
       headers: { authorization: `Bearer ${localSettings(env).ADMIN_TOKEN}` },
-      signal: AbortSignal.timeout(2000),
+      signal: AbortSignal.timeout(3000),
     });
     if (!res.ok) {
       await res.body?.cancel();
