@@ -34,7 +34,7 @@ beforeAll(async () => {
     env: { POWERTOOLS_LOG_LEVEL: 'INFO', GRAPH_SANDBOX_STATUS_DELAY_MS: '50', WAZZUP_SANDBOX_STATUS_DELAY_MS: '50', OCR_ENGINE: 'none' },
     without: USER_SETTINGS.filter((k) => !['PORT', 'HOST', 'DATA_DIR', 'POWERTOOLS_LOG_LEVEL'].includes(k)),
     adminToken: localDefaults.ADMIN_TOKEN,
-  }, SLOW);
+  });
   await local.start();
   deadPort = await freePort();
   shell = cleanEnv({ PORT: String(local.port) });
