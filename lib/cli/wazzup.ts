@@ -18,8 +18,8 @@ environment: WAZZUP_API_KEY, WAZZUP_BASE_URL (default https://api.wazzup24.com);
 sandbox of a running npm start`;
 
 const options = {
-  url: { type: 'string', value: '<api url>', description: 'register: the API base URL (the stack\'s ApiUrl output, or the local runner)' },
-  secret: { type: 'string', value: '<path secret>', description: 'register: default $WAZZUP_WEBHOOK_SECRET (in AWS: the WazzupWebhookSecretName secret)' },
+  url: { type: 'string', value: '<url>', description: 'register: the API base URL (the stack\'s ApiUrl output, or the local runner)' },
+  secret: { type: 'string', value: '<secret>', description: 'register: default $WAZZUP_WEBHOOK_SECRET (in AWS: the WazzupWebhookSecretName secret)' },
 } as const satisfies Flags;
 
 export async function run(args: string[], given: NodeJS.ProcessEnv = process.env): Promise<number> {

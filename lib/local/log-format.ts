@@ -37,7 +37,7 @@ function time(timestamp: unknown): string {
 }
 
 function value(v: unknown): string {
-  if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
+  if (typeof v === 'string') return /[\s"]/.test(v) || v === '' ? JSON.stringify(v) : v;
   return formatWithOptions({ breakLength: Infinity, compact: true, depth: 4 }, '%j', v);
 }
 
