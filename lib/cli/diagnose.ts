@@ -15,8 +15,8 @@ import { localAddress, localRunnerAnswers } from './local-runner.js';
 
 const USAGE = `usage: wa diagnose [--json] [--local | --api <url> | --aws [--stack <name>]]
 With no target flag the checks run here, from WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID,
-WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, META_APP_ID and GRAPH_BASE_URL; when none of those is set and
-npm start answers, it is asked instead (GET /diagnose). A check whose prerequisite failed is skipped, naming why.
+WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, META_APP_ID and GRAPH_BASE_URL; when none of those is set, the API
+at $WA_API, or npm start if it answers (127.0.0.1:$PORT), is asked instead (GET /diagnose). A check whose prerequisite failed is skipped, naming why.
 Exit code 1 when a check fails.`;
 
 const options = {
@@ -60,6 +60,8 @@ async function remoteTarget(v: { local?: boolean; api?: string; aws?: boolean; s
   if (v.local) return { ...common, local: true };
   if (v.aws) return common;
   if (GRAPH_VARIABLES.some((k) => env[k]?.trim())) return undefined;
+  const fromEnv = env['WA_API']?.trim();
+  if (fromEnv) return { ...common, api: fromEnv };
   return (await localRunnerAnswers(localAddress(env))) ? { ...common, local: true } : undefined;
 }
 
