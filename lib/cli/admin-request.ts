@@ -8,7 +8,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider, SourceData } from '@smithy/types';
 import { localSettings } from '../local/defaults.js';
-import { describeAddress, localAddress, type LocalAddress } from './local-runner.js';
+import { cannotConnect, describeAddress, localAddress, type LocalAddress } from './local-runner.js';
 import { isLoopback } from './loopback.js';
 
 export { isLoopback };
@@ -147,10 +147,7 @@ export async function adminRequest(
   try {
     res = await (opts.fetch ?? fetch)(url, { method, headers, ...(body !== undefined ? { body } : {}) });
   } catch (error) {
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (error as Error).message;
-    const hint = opts.local ? ` (is npm start running? \`wa\` looks for it at ${describeAddress(localAddress(env))})` : '';
-    throw new AdminRequestError(`cannot connect to ${url.origin}: ${why}${hint}`);
+    throw new AdminRequestError(cannotConnect(url, error, opts.local ? localAddress(env) : undefined));
   }
   const text = await res.text();
   let parsed: unknown = text;

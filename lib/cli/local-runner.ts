@@ -25,6 +25,17 @@ export function describeAddress(address: LocalAddress): string {
   return `${address.url} (${address.source.startsWith('the default') ? address.source : `from ${address.source}`})`;
 }
 
+/**
+ * "cannot connect to <origin>: ECONNREFUSED", and when the address was the local runner's default (no flag named
+ * it), where that address came from.
+ */
+export function cannotConnect(url: string | URL, error: unknown, local?: LocalAddress): string {
+  const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message ?? (error as Error).message;
+  const where = local ? ` (is npm start running? \`wa\` looks for it at ${describeAddress(local)})` : '';
+  return `cannot connect to ${new URL(url).origin}: ${why}${where}`;
+}
+
 export async function localRunnerAnswers(address: LocalAddress): Promise<boolean> {
   try {
     // Nothing listening is refused at once; the timeout is only for a runner that is busy (a card's OCR).

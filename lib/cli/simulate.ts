@@ -8,7 +8,7 @@ import { localSettings } from '../local/defaults.js';
 import { mediaDelivery, signedRequest, statusDelivery, textDelivery, type MetaDelivery } from '../local/meta-payloads.js';
 import { LOCAL_API_OPTION, parseCommand, usageError, UsageError, type Flags } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { describeAddress, localAddress } from './local-runner.js';
+import { cannotConnect, localAddress } from './local-runner.js';
 
 const USAGE = `usage:
   wa simulate text <text> --from <wa_id digits> [--user-id <BSUID>] [--name <profile name>] [--username <name>]
@@ -172,9 +172,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
 class Unreachable extends Error {}
 
 function unreachable(url: string | URL, error: unknown, flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-  const where = flag ? '' : ` (the local runner at ${describeAddress(localAddress(env))}: is npm start running?)`;
-  return `cannot connect to ${new URL(url).origin}: ${cause}${where}`;
+  return cannotConnect(url, error, flag ? undefined : localAddress(env));
 }
 
 const EXTENSION_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.pdf': 'application/pdf' };

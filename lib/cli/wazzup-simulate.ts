@@ -7,7 +7,7 @@ import { localSettings } from '../local/defaults.js';
 import { WAZZUP_INBOUND_PATH } from '../local/wazzup-service.js';
 import { LOCAL_API_OPTION, parseCommand, usageError, type Flags } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { describeAddress, localAddress } from './local-runner.js';
+import { cannotConnect, localAddress } from './local-runner.js';
 
 const USAGE = `usage:
   wa simulate wazzup-text <text> --chat <phone digits> [--name <name>]
@@ -52,8 +52,7 @@ export async function run(kind: 'wazzup-text' | 'wazzup-image', args: string[], 
   try {
     res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${localSettings(env).ADMIN_TOKEN}` }, body: Buffer.from(body) });
   } catch (error) {
-    const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    console.error(`cannot connect to ${url.origin}: ${cause}${v.api ? '' : ` (the local runner at ${describeAddress(localAddress(env))}: is npm start running?)`}`);
+    console.error(cannotConnect(url, error, v.api ? undefined : localAddress(env)));
     return EXIT.usage;
   }
   const text = await res.text();
