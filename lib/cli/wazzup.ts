@@ -1,5 +1,5 @@
 // `wa wazzup`: the Wazzup24 account as this system sees it. `channels` lists the channels and their states;
-// `register --url <api url>` points the account's one webhook at this stack (PATCH /v3/webhooks with messages,
+// `register --api <url>` (alias --url) points the account's one webhook at this stack (PATCH /v3/webhooks with messages,
 // statuses and channel updates; Wazzup first POSTs `{ test: true }` and refuses an address that does not answer
 // 200). The API key comes from $WAZZUP_API_KEY, the API from $WAZZUP_BASE_URL (default api.wazzup24.com); with no
 // key set, the Wazzup24 sandbox of a running npm start (lib/cli/local-runner.ts).
@@ -12,13 +12,14 @@ import { withWazzupSandbox } from './local-runner.js';
 
 const USAGE = `usage:
   wa wazzup channels                       channels of the account: id, transport, number, state
-  wa wazzup register --url <api url>       set the webhook to <api url>/webhooks/wazzup24/<secret>
+  wa wazzup register --api <url>           set the webhook to <url>/webhooks/wazzup24/<secret>
   wa wazzup webhook                        the webhook Wazzup24 has registered now
 environment: WAZZUP_API_KEY, WAZZUP_BASE_URL (default https://api.wazzup24.com); with no key set, the Wazzup24
 sandbox of a running npm start`;
 
 const options = {
-  url: { type: 'string', value: '<url>', description: 'register: the API base URL (the stack\'s ApiUrl output, or the local runner)' },
+  api: { type: 'string', value: '<url>', description: 'register: the API base URL (the stack\'s ApiUrl output, or the local runner)' },
+  url: { type: 'string', value: '<url>', description: 'alias of --api' },
   secret: { type: 'string', value: '<secret>', description: 'register: default $WAZZUP_WEBHOOK_SECRET (in AWS: the WazzupWebhookSecretName secret)' },
 } as const satisfies Flags;
 
@@ -50,9 +51,11 @@ export async function run(args: string[], given: NodeJS.ProcessEnv = process.env
       }
       case 'register': {
         const secret = v.secret ?? env['WAZZUP_WEBHOOK_SECRET'];
-        if (!v.url) throw new UsageError('--url <api url> is required (the stack\'s ApiUrl output, or http://127.0.0.1:3000 locally)');
+        if (v.api !== undefined && v.url !== undefined) throw new UsageError('give --api or its alias --url, not both');
+        const api = v.api ?? v.url;
+        if (!api) throw new UsageError('--api <url> is required (the stack\'s ApiUrl output, or http://127.0.0.1:3000 locally)');
         if (!secret) throw new UsageError('the path secret is missing: --secret or $WAZZUP_WEBHOOK_SECRET (the WazzupWebhookSecretName secret in AWS)');
-        const uri = wazzupWebhookUrl(v.url, secret);
+        const uri = wazzupWebhookUrl(api, secret);
         const result = await client.registerWebhook(uri);
         console.log(result.ok ? `registered ${uri.replace(encodeURIComponent(secret), '<secret>')} (messages, statuses, channel updates)` : `Wazzup24 answered ${JSON.stringify(result.raw)}`);
         return result.ok ? EXIT.done : EXIT.failed;

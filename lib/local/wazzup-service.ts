@@ -48,7 +48,7 @@ export function wazzupService(env: NodeJS.ProcessEnv, options: { statusDelayMs?:
           env: { WAZZUP_BASE_URL: target.baseUrl, WAZZUP_WEBHOOK_SECRET: secret },
           info: [
             `  wazzup24  ${target.baseUrl} (real Wazzup24 API: WAZZUP_API_KEY is set; register a public URL with`,
-            '            npx wa wazzup register --url <public url>; channels: npx wa wazzup channels)',
+            '            npx wa wazzup register --api <public url>; channels: npx wa wazzup channels)',
           ],
           close: async () => undefined,
         };
