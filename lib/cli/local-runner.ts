@@ -95,7 +95,7 @@ export async function withGraphSandbox(env: NodeJS.ProcessEnv): Promise<SandboxE
   };
 }
 
-/** Likewise for Wazzup24: WAZZUP_API_KEY and WAZZUP_BASE_URL of the running sandbox when the key is not set. */
+/** Likewise for Wazzup24: the running sandbox's WAZZUP_API_KEY, WAZZUP_BASE_URL (and local webhook secret) when no key is set. */
 export async function withWazzupSandbox(env: NodeJS.ProcessEnv): Promise<SandboxEnv> {
   if (env['WAZZUP_API_KEY']?.trim()) return { env };
   const address = localAddress(env);
@@ -104,5 +104,12 @@ export async function withWazzupSandbox(env: NodeJS.ProcessEnv): Promise<Sandbox
   if (!info.wazzup.sandbox) return { env, missing: `the npm start at ${address.url} talks to the real Wazzup24 API: export the same WAZZUP_API_KEY here` };
   if (!info.wazzup.apiKey) return { env, missing: `the npm start at ${address.url} uses a WAZZUP_API_KEY you set: export the same one here` };
   console.error(`(using the Wazzup24 sandbox of the npm start at ${address.url}: ${info.wazzup.url})`);
-  return { env: { WAZZUP_API_KEY: info.wazzup.apiKey, WAZZUP_BASE_URL: info.wazzup.url, ...env } };
+  return {
+    env: {
+      WAZZUP_API_KEY: info.wazzup.apiKey,
+      WAZZUP_BASE_URL: info.wazzup.url,
+      ...(info.wazzup.webhookSecret ? { WAZZUP_WEBHOOK_SECRET: info.wazzup.webhookSecret } : {}),
+      ...env,
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { DEFAULT_APP_ID } from './graph-sandbox-accounts.js';
 import type { GraphSandbox } from './graph-sandbox.js';
 import { localDefaults, localSettings } from './defaults.js';
 import type { LocalRoute } from './runner.js';
-import { LOCAL_WAZZUP_API_KEY } from './wazzup-service.js';
+import { LOCAL_WAZZUP_API_KEY, LOCAL_WAZZUP_WEBHOOK_SECRET } from './wazzup-service.js';
 import type { WazzupSandbox } from './wazzup-sandbox.js';
 
 export const LOCAL_INFO_PATH = '/local/info';
@@ -15,7 +15,9 @@ export interface LocalInfo {
   graph:
     | { sandbox: true; url: string; appId: string; wabaId?: string; phoneNumberId: string; /** Only the local default. */ accessToken?: string }
     | { sandbox: false };
-  wazzup: { sandbox: true; url: string; channelId?: string; /** Only the local default. */ apiKey?: string } | { sandbox: false };
+  wazzup:
+    | { sandbox: true; url: string; channelId?: string; /** Only the local defaults. */ apiKey?: string; webhookSecret?: string }
+    | { sandbox: false };
 }
 
 export interface LocalInfoSources {
@@ -46,6 +48,7 @@ export function localInfo({ graph, wazzup, userEnv }: LocalInfoSources): LocalIn
           url: w.url,
           ...(w.channels[0] ? { channelId: w.channels[0].channelId } : {}),
           ...(w.apiKey === LOCAL_WAZZUP_API_KEY ? { apiKey: w.apiKey } : {}),
+          ...(userEnv['WAZZUP_WEBHOOK_SECRET'] ? {} : { webhookSecret: LOCAL_WAZZUP_WEBHOOK_SECRET }),
         }
       : { sandbox: false },
   };

@@ -84,7 +84,7 @@ describe('with PORT set and nothing else, every command works against npm start'
   it('simulate, then accounts, token status, wazzup channels, diagnose, messages, send, contacts, sandbox', async () => {
     const sim = await wa(['simulate', 'text', 'hello from the cli', '--from', CUSTOMER, '--id', ODD_ID], shell);
     expect(sim.code, sim.stderr).toBe(0);
-    const [accounts, status, channels, diagnose, get, list, send, contacts] = await Promise.all([
+    const [accounts, status, channels, diagnose, get, list, send, contacts, register] = await Promise.all([
       wa(['accounts'], shell),
       wa(['token', 'status', '--json'], shell),
       wa(['wazzup', 'channels'], shell),
@@ -93,8 +93,10 @@ describe('with PORT set and nothing else, every command works against npm start'
       wa(['messages', 'list', '--contact', CUSTOMER], shell),
       wa(['send', '--to', `+${CUSTOMER}`, '--text', 'hello back', '--json'], shell),
       wa(['contacts', 'export', '--format', 'csv'], shell),
+      wa(['wazzup', 'register', '--api', local.url('')], shell),
     ]);
-    for (const r of [accounts, status, channels, diagnose, get, list, send, contacts]) expect(r.code, r.stderr).toBe(0);
+    for (const r of [accounts, status, channels, diagnose, get, list, send, contacts, register]) expect(r.code, r.stderr).toBe(0);
+    expect(register.stdout).toBe(`registered ${local.url('/webhooks/wazzup24/<secret>')} (messages, statuses, channel updates)\n`);
     expect(accounts.stdout).toContain(`WABA ${DEFAULT_WABA_ID}`);
     expect(accounts.stdout).toMatch(new RegExp(`^ +\\* +${localDefaults.WHATSAPP_PHONE_NUMBER_ID} `, 'm'));
     expect(JSON.parse(status.stdout)).toMatchObject({ valid: true, type: 'SYSTEM_USER', wabaIds: [DEFAULT_WABA_ID] });
