@@ -11,6 +11,7 @@ import {
   InvalidCardJob,
   processCardJob,
   type CardImageReader,
+  type CardJob,
   type CardPipelineDeps,
 } from '../domain/cards/card-pipeline.js';
 import { isLang } from '../domain/bot/language.js';
@@ -21,7 +22,7 @@ import { createContactStore } from '../adapters/dynamo/contact-store.js';
 import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/runtime/env.js';
 import { graphMediaSource } from '../adapters/meta/graph-media.js';
-import { logger } from '../adapters/runtime/logger.js';
+import { logger, withCorrelation } from '../adapters/runtime/logger.js';
 import { graphClientFromEnv } from '../adapters/meta/meta-config.js';
 import { createMediaStore } from '../adapters/cards/media-store.js';
 import { createUrlMediaSource } from '../adapters/cards/url-media.js';
@@ -40,32 +41,43 @@ export interface CardWorkerDeps {
 export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const hide = (record: SQSRecord, seconds: number, why: string) => hideThenFail(deps.queue, record, seconds, why);
 
-  async function handleRecord(record: SQSRecord): Promise<void> {
+  // The README's correlation keys on every line about this record, the pipeline's own lines included.
+  const handleRecord = (record: SQSRecord): Promise<void> => withCorrelation({ queue_message_id: record.messageId }, () => handleJob(record));
+
+  async function handleJob(record: SQSRecord): Promise<void> {
     const attempt = attemptOf(record);
-    const base = { sqsMessageId: record.messageId, attempt };
-    let result;
+    let job: CardJob;
     try {
-      const job = decodeCardJob(record.body);
-      Object.assign(base, { messageId: job.messageId });
-      result = await processCardJob(job, attempt, deps.pipeline);
+      job = decodeCardJob(record.body);
     } catch (error) {
       if (error instanceof InvalidCardJob) {
         // Never dropped: back to the queue at once until the redrive policy parks it in the DLQ for a person.
-        logger.error('unusable card job: sending it to the dead-letter queue', { ...base, reason: error.message });
+        logger.error('unusable card job: sending it to the dead-letter queue', { attempt, reason: error.message });
         return hide(record, 0, error.message);
       }
-      logger.error('card job failed unexpectedly', { ...base, error: error as Error });
+      logger.error('card job failed unexpectedly', { attempt, error: error as Error });
+      return hide(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
+    }
+    return withCorrelation({ message_id: job.messageId }, () => processJob(record, job, attempt));
+  }
+
+  async function processJob(record: SQSRecord, job: CardJob, attempt: number): Promise<void> {
+    let result;
+    try {
+      result = await processCardJob(job, attempt, deps.pipeline);
+    } catch (error) {
+      logger.error('card job failed unexpectedly', { attempt, error: error as Error });
       return hide(record, UNEXPECTED_FAILURE_DELAY_SECONDS, String(error));
     }
     switch (result.action) {
       case 'done':
-        logger.info('card job done', { ...base, outcome: result.outcome, detail: result.detail });
+        logger.info('card job done', { attempt, outcome: result.outcome, detail: result.detail });
         return;
       case 'retry':
-        logger.warn('card job will be retried', { ...base, delaySeconds: result.delaySeconds, detail: result.detail });
+        logger.warn('card job will be retried', { attempt, delaySeconds: result.delaySeconds, detail: result.detail });
         return hide(record, result.delaySeconds, result.detail);
       case 'dead_letter':
-        logger.error('card job gave up (customer told): it goes to the dead-letter queue', { ...base, detail: result.detail });
+        logger.error('card job gave up (customer told): it goes to the dead-letter queue', { attempt, detail: result.detail });
         return hide(record, 0, result.detail);
     }
   }

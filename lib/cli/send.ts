@@ -1,50 +1,35 @@
 // `wa send`: POST /messages on the deployed API (SigV4 with the standard AWS credential chain) or the local
 // runner (Bearer $ADMIN_TOKEN); prints the wamid, and with --wait follows its status until read or failed.
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
-import { adminTarget, TARGET_OPTIONS, usageError, UsageError } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, UsageError, type Flags } from './args.js';
+import { EXIT } from './exit-codes.js';
 
-const USAGE = `usage: wa send --to <phone or BSUID> <content> [options]
-content (exactly one):
-  --text <text>                     free-form text (only within 24 h of the customer's last message)
-  --template <name> [--lang <code>] [--param <value>]...
-                                    an approved template; --lang as approved (default en_US); each --param fills
-                                    the next body placeholder {{1}}, {{2}}, ...
-  --image <url> [--caption <text>]  also --video <url>, --audio <url>, --document <url> [--filename <name>]
-options:
-  --reply-to <wamid>                quote a message
-  --phone-number-id <id>            send from this business number (default: the API's configured one)
-  --idempotency-key <key>           a retry with the same key returns the first answer and sends nothing twice
-  --wait                            follow the status (sent, delivered, read) for up to --timeout seconds (30)
-  --json                            print the API's JSON answer
-target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEFAULT_PORT}, else the deployed stack):
-  --local                           the local runner (Bearer $ADMIN_TOKEN)
-  --api <url>                       that API (SigV4; Bearer $ADMIN_TOKEN for a 127.0.0.1 URL)
-  --aws [--stack <name>]            the deployed stack's ApiUrl output (SigV4, standard AWS credentials)
-exit code: 0 sent (and with --wait: delivered or read), 1 refused or failed, 2 usage or connection error`;
+const USAGE = `usage: wa send --to <phone or BSUID> <content> [options] [--local | --api <url> | --aws [--stack <name>]]
+content, exactly one of: --text, --template (with --lang, --param), --image, --video, --audio, --document.
+Target: the flag, else $WA_API, else the local runner if one answers (127.0.0.1:$PORT), else the deployed stack.
+Exit code 0 sent (with --wait: delivered or read), 1 refused or failed.`;
 
 const options = {
-  to: { type: 'string' },
-  text: { type: 'string' },
-  template: { type: 'string' },
-  lang: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  image: { type: 'string' },
-  video: { type: 'string' },
-  audio: { type: 'string' },
-  document: { type: 'string' },
-  caption: { type: 'string' },
-  filename: { type: 'string' },
-  'reply-to': { type: 'string' },
-  'phone-number-id': { type: 'string' },
-  'idempotency-key': { type: 'string' },
-  wait: { type: 'boolean' },
-  timeout: { type: 'string' },
-  json: { type: 'boolean' },
+  to: { type: 'string', value: '<phone|BSUID>', description: 'the recipient: a phone in any common format, or a BSUID' },
+  text: { type: 'string', value: '<text>', description: 'free-form text (only within 24 h of the customer\'s last message)' },
+  template: { type: 'string', value: '<name>', description: 'an approved template' },
+  lang: { type: 'string', value: '<code>', description: 'the template\'s language as approved (default en_US)' },
+  param: { type: 'string', multiple: true, value: '<value>', description: 'fills the next template body placeholder {{1}}, {{2}}, ...' },
+  image: { type: 'string', value: '<url>', description: 'an image by link' },
+  video: { type: 'string', value: '<url>', description: 'a video by link' },
+  audio: { type: 'string', value: '<url>', description: 'an audio file by link' },
+  document: { type: 'string', value: '<url>', description: 'a document by link' },
+  caption: { type: 'string', value: '<text>', description: 'the caption of an image, video or document' },
+  filename: { type: 'string', value: '<name>', description: 'the file name a document is shown with' },
+  'reply-to': { type: 'string', value: '<wamid>', description: 'quote a message' },
+  'phone-number-id': { type: 'string', value: '<id>', description: 'send from this business number (default: the API\'s configured one)' },
+  'idempotency-key': { type: 'string', value: '<key>', description: 'a retry with the same key returns the first answer and sends nothing twice' },
+  wait: { type: 'boolean', description: 'follow the status (sent, delivered, read) for up to --timeout seconds' },
+  timeout: { type: 'string', value: '<seconds>', description: 'how long --wait follows the status (default 30)' },
+  json: { type: 'boolean', description: 'print the API\'s answer as one JSON document' },
   ...TARGET_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies Flags;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
 
@@ -84,12 +69,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   let v: Values;
   let body: Record<string, unknown>;
   let timeoutSeconds = 30;
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-    if (v.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    v = parsed.values;
     body = buildBody(v);
     if (v.timeout !== undefined) {
       if (!/^\d+$/.test(v.timeout) || Number(v.timeout) < 1) throw new UsageError('--timeout must be a whole number of seconds');
@@ -115,19 +98,20 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         console.error(`POST /messages answered ${res.status}: ${String(answer['error'] ?? JSON.stringify(answer))}`);
         if (answer['hint']) console.error(`hint: ${String(answer['hint'])}`);
       }
-      return 1;
+      return res.status === 401 || res.status === 403 ? EXIT.usage : EXIT.failed;
     }
     const id = answer['id'];
     if (v.json && !v.wait) console.log(JSON.stringify(answer, null, 2));
     else if (!v.json) console.log(`${id} ${String(answer['status'])}`);
-    if (!v.wait) return 0;
+    if (!v.wait) return EXIT.done;
     const final = await follow(id, to, timeoutSeconds, !v.json, String(answer['status']));
     if (v.json) console.log(JSON.stringify({ ...answer, ...(final ? { status: final['status'], statuses: final['statuses'] } : {}) }, null, 2));
     const status = final?.['status'];
-    return status === 'read' || status === 'played' || status === 'delivered' ? 0 : 1;
+    return status === 'read' || status === 'played' || status === 'delivered' ? EXIT.done : EXIT.failed;
   } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message, USAGE);
     console.error(`send: ${(error as Error).message}`);
-    return 2;
+    return EXIT.usage;
   }
 }
 

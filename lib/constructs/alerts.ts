@@ -1,4 +1,4 @@
-import { contextString } from './context.js';
+import { contextString, ContextError } from './context.js';
 import { Names, Stack } from 'aws-cdk-lib';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import { SnsTopic, type SnsTopicProps } from 'aws-cdk-lib/aws-events-targets';
@@ -19,7 +19,7 @@ export interface AlertsProps {
 export function alarmEmailFromContext(scope: IConstruct): string | undefined {
   const email = contextString(scope, 'alarmEmail');
   if (email === undefined) return undefined;
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error(`context alarmEmail must be an email address, got "${email}"`);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ContextError(`context alarmEmail must be an email address, got "${email}"`);
   return email;
 }
 

@@ -78,7 +78,8 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
         info: [
           `  graph     ${running.url} (Graph sandbox: records sends, answers with status webhooks after ${statusDelayMs} ms;`,
           '            set WHATSAPP_ACCESS_TOKEN for the real Graph API)',
-          `            WABA ${running.accounts.wabas[0]?.id ?? '?'}; also knows the tokens ${LOCAL_EXPIRED_TOKEN} and ${LOCAL_NO_MANAGEMENT_SCOPE_TOKEN}:`,
+          `            app id ${serviceEnv.META_APP_ID}, WABA ${running.accounts.wabas[0]?.id ?? '?'}, phone number id ${ctx.settings.WHATSAPP_PHONE_NUMBER_ID}`,
+          `            also knows the tokens ${LOCAL_EXPIRED_TOKEN} and ${LOCAL_NO_MANAGEMENT_SCOPE_TOKEN}:`,
           `            GRAPH_BASE_URL=${running.url} WHATSAPP_ACCESS_TOKEN=${LOCAL_EXPIRED_TOKEN} npx wa diagnose`,
           `            GRAPH_BASE_URL=${running.url} WHATSAPP_PHONE_NUMBER_ID=${running.accounts.wabas[0]?.id ?? '?'} npx wa diagnose   (a WABA id)`,
         ],

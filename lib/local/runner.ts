@@ -8,9 +8,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functions, secrets, tables, type TableName } from '../resources.js';
 import { toApiEvent, writeResult } from './api-event.js';
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_TABLE_PREFIX, localSettings, type LocalSetting } from './defaults.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { startDynalite } from './dynalite-server.js';
 import { httpHandlers, type HttpHandler } from './handlers.js';
 import { createRouter } from './router.js';
+import { StartupError } from './startup-error.js';
 import { ensureTables } from './tables.js';
 
 /** API Gateway's payload limit. */
@@ -74,6 +76,11 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   try {
     const settings = localSettings(options.env ?? process.env);
     const dataDir = options.dataDir === null ? undefined : resolve(options.dataDir ?? '.data');
+    const host = options.host ?? DEFAULT_HOST;
+    const port = options.port ?? DEFAULT_PORT;
+    // Both checked before seconds of start-up, so a second `npm start` says why at once.
+    if (port !== 0) await assertPortFree(port, host);
+    if (dataDir) closers.push(lockDataDir(dataDir).release);
     const dynamo = await startDynalite(dataDir ? { path: resolve(dataDir, 'dynamodb') } : {});
     closers.push(dynamo.close);
 
@@ -106,10 +113,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         if (!res.headersSent) writeResult(res, { statusCode: 500, body: JSON.stringify({ error: 'local runner failed' }) });
       });
     });
-    const host = options.host ?? DEFAULT_HOST;
     await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(options.port ?? DEFAULT_PORT, host, () => ok());
+      server.once('error', (error) => fail(listenError(error, port, host)));
+      server.listen(port, host, () => ok());
     });
     closers.push(
       () =>
@@ -118,15 +124,33 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
           server.closeAllConnections();
         }),
     );
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${host}:${port}`;
+    const bound = (server.address() as AddressInfo).port;
+    const url = `http://${host}:${bound}`;
     for (const ready of readies) await ready({ url });
-    return { ...ctx, url, port, info, close: closeAll };
+    return { ...ctx, url, port: bound, info, close: closeAll };
   } catch (error) {
     await closeAll();
     started = false;
     throw error;
   }
+}
+
+/** EADDRINUSE / EACCES as the sentence a user needs; anything else as it is. */
+function listenError(error: Error, port: number, host: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new StartupError(`port ${port} on ${host} is in use (another npm start?): stop it, or set PORT to another port`);
+  if (code === 'EACCES') return new StartupError(`port ${port} on ${host} needs privileges: set PORT to a port above 1023`);
+  if (code === 'EADDRNOTAVAIL') return new StartupError(`HOST ${host} is not an address of this machine`);
+  return error;
+}
+
+async function assertPortFree(port: number, host: string): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((ok, fail) => {
+    probe.once('error', (error) => fail(listenError(error, port, host)));
+    probe.listen(port, host, () => ok());
+  });
+  await new Promise((ok) => probe.close(ok));
 }
 
 function configureEnvironment(settings: Record<LocalSetting, string>, tableNames: Record<TableName, string>, endpoint: string): void {
