@@ -259,6 +259,14 @@ export function cardReadText(lang: Lang, card: CardSummary, options: CardReadOpt
   return fitText(`${header}\n${lines.join('\n')}`);
 }
 
+/** Sent as soon as a card photo arrives; the summary (cardReadText) follows once it is read. */
+export function cardReceivedText(lang: Lang): string {
+  return pick(lang, {
+    en: '✅ Business card received! Reading it now: I will send you what I found in a moment.',
+    ru: '✅ Визитка получена! Распознаю её и скоро пришлю, что удалось прочитать.',
+  });
+}
+
 export function cardUnreadableText(lang: Lang): string {
   return pick(lang, {
     en: "Sorry, I couldn't read this business card. Please send a sharper photo: good light, the card filling the frame, no glare. A QR code on the card reads best.",
