@@ -124,6 +124,10 @@ async function lookUp(find: () => Promise<WazzupChannelPick>): Promise<{ ok: tru
     // Wazzup24 refused or did not answer the channel list: the send cannot be routed, and the caller is told why.
     const mapped = graphErrorOf(error);
     if (!mapped) throw error;
+    // No key: Wazzup24 is not set up here, so there is nothing to look up and the channel must be named.
+    if (mapped.code === 'API_KEY_MISSING') {
+      return { ok: false, plan: invalid('phoneNumberId', `is required: no default Wazzup24 channel is configured (context wazzupChannelId, WAZZUP_CHANNEL_ID) and no API key to list the channels with. ${mapped.hint}`) };
+    }
     return {
       ok: false,
       plan: { ok: false, status: 502, field: 'phoneNumberId', error: `phoneNumberId: no Wazzup24 channel is configured and the channel list could not be read: ${mapped.message}. ${mapped.hint}` },
