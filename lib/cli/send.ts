@@ -2,8 +2,11 @@
 // runner (Bearer $ADMIN_TOKEN); prints the wamid, and with --wait follows its status until read or failed.
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
+import { GraphError } from '../../lambdas/adapters/meta/graph-client.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
 import { adminTarget, TARGET_OPTIONS, usageError, UsageError } from './args.js';
+import { ConfigError, readMediaFile, uploadMedia, uploadTarget, type MediaFile } from './media-upload.js';
+import { contactCardFor, ContentError, locationOf } from './send-content.js';
 
 const USAGE = `usage: wa send --to <phone or BSUID> <content> [options]
 content (exactly one):
@@ -12,6 +15,12 @@ content (exactly one):
                                     an approved template; --lang as approved (default en_US); each --param fills
                                     the next body placeholder {{1}}, {{2}}, ...
   --image <url> [--caption <text>]  also --video <url>, --audio <url>, --document <url> [--filename <name>]
+  --file <path> [--caption <text>]  upload a file (type read from its content: JPEG/PNG image, MP4/3GP video,
+                                    AAC/AMR/MP3/M4A/OGG audio, PDF/TXT/Office document; Meta's size limits) with
+                                    POST /{phone-number-id}/media, then send it by media id
+  --location <lat>,<lon> [--name <text>] [--address <text>]
+                                    a location pin
+  --contact-id <id>                 a stored contact (GET /contacts/<id>) sent as a contact card
 options:
   --reply-to <wamid>                quote a message
   --phone-number-id <id>            send from this business number (default: the API's configured one)
@@ -36,6 +45,11 @@ const options = {
   document: { type: 'string' },
   caption: { type: 'string' },
   filename: { type: 'string' },
+  file: { type: 'string' },
+  location: { type: 'string' },
+  name: { type: 'string' },
+  address: { type: 'string' },
+  'contact-id': { type: 'string' },
   'reply-to': { type: 'string' },
   'phone-number-id': { type: 'string' },
   'idempotency-key': { type: 'string' },
@@ -50,17 +64,22 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'
 
 const MEDIA = ['image', 'video', 'audio', 'document'] as const;
 
-/** The POST /messages body the flags describe. */
+const CONTENT = ['text', 'template', ...MEDIA, 'file', 'location', 'contact-id'] as const;
+
+/** The POST /messages body the flags describe; `--file` and `--contact-id` content is added in run(), once the
+ *  target is known (the upload and the contact lookup need it). */
 export function buildBody(v: Values): Record<string, unknown> {
   if (!v.to) throw new UsageError('--to is required');
-  const given = (['text', 'template', ...MEDIA] as const).filter((k) => v[k] !== undefined);
-  if (given.length !== 1) throw new UsageError(given.length ? `give only one of --${given.join(', --')}` : 'give one of --text, --template, --image, --video, --audio, --document');
+  const given = CONTENT.filter((k) => v[k] !== undefined);
+  if (given.length !== 1) throw new UsageError(given.length ? `give only one of --${given.join(', --')}` : `give one of --${CONTENT.join(', --')}`);
   const kind = given[0]!;
   if (kind !== 'template' && (v.lang !== undefined || v.param !== undefined)) throw new UsageError('--lang and --param go with --template');
-  if (v.caption !== undefined && (kind === 'text' || kind === 'template' || kind === 'audio')) throw new UsageError(`--caption does not apply to --${kind}`);
-  if (v.filename !== undefined && kind !== 'document') throw new UsageError('--filename goes with --document');
+  if (v.caption !== undefined && !['image', 'video', 'document', 'file'].includes(kind)) throw new UsageError(`--caption does not apply to --${kind}`);
+  if (v.filename !== undefined && kind !== 'document' && kind !== 'file') throw new UsageError('--filename goes with --document or --file');
+  if ((v.name !== undefined || v.address !== undefined) && kind !== 'location') throw new UsageError('--name and --address go with --location');
   const body: Record<string, unknown> = { to: v.to };
-  if (kind === 'text') body['text'] = v.text;
+  if (kind === 'location') body['location'] = locationOf(v.location!, v.name, v.address);
+  else if (kind === 'text') body['text'] = v.text;
   else if (kind === 'template') {
     const params = v.param ?? [];
     body['template'] = {
@@ -68,7 +87,7 @@ export function buildBody(v: Values): Record<string, unknown> {
       language: v.lang ?? 'en_US',
       ...(params.length ? { components: [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] } : {}),
     };
-  } else {
+  } else if (kind !== 'file' && kind !== 'contact-id') {
     const url = v[kind]!;
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--${kind} must be an http(s) URL`);
     body[kind] = { link: url, ...(v.caption !== undefined ? { caption: v.caption } : {}), ...(v.filename !== undefined ? { filename: v.filename } : {}) };
@@ -83,6 +102,7 @@ const FINAL = new Set(['read', 'played', 'failed']);
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let v: Values;
   let body: Record<string, unknown>;
+  let file: MediaFile | undefined;
   let timeoutSeconds = 30;
   try {
     v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
@@ -98,11 +118,40 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     if (v['idempotency-key'] !== undefined && !/^[\x21-\x7e]{1,200}$/.test(v['idempotency-key'])) {
       throw new UsageError('--idempotency-key must be 1 to 200 printable characters without spaces');
     }
+    // A file WhatsApp would refuse is refused before anything is uploaded.
+    if (v.file !== undefined) file = await readMediaFile(v.file);
+    if (file?.kind === 'audio' && v.caption !== undefined) throw new UsageError('--caption does not apply to an audio file');
+    if (file && file.kind !== 'document' && v.filename !== undefined) throw new UsageError(`--filename goes with a document; ${v.file} is ${file.kind === 'image' ? 'an' : 'a'} ${file.kind}`);
   } catch (error) {
     return usageError((error as Error).message, USAGE);
   }
   try {
     const to = await adminTarget(v, env);
+    try {
+      if (file) {
+        const target = await uploadTarget(to, v['phone-number-id'], env);
+        const { id } = await uploadMedia(target, file);
+        body[file.kind] = { id, ...(v.caption !== undefined ? { caption: v.caption } : {}), ...(file.kind === 'document' ? { filename: v.filename ?? file.filename } : {}) };
+        // A media id belongs to the number that uploaded it: the message goes from that one.
+        body['phoneNumberId'] = target.phoneNumberId;
+      }
+      if (v['contact-id'] !== undefined) body['contacts'] = [await contactCardFor(v['contact-id'], to)];
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        console.error(`send: ${error.message}`);
+        return 2;
+      }
+      if (error instanceof GraphError) {
+        console.error(`upload refused: ${error.error.message}${error.error.details ? ` (${error.error.details})` : ''}`);
+        console.error(`hint: ${error.error.hint}`);
+        return 1;
+      }
+      if (error instanceof ContentError) {
+        console.error(`send: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
     const res = await adminRequest('POST', '/messages', {
       ...to,
       body,
