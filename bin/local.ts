@@ -7,6 +7,11 @@ import { graphService, sandboxControlRoutes } from '../lib/local/graph-service.j
 import { wazzupControlRoutes, wazzupService } from '../lib/local/wazzup-service.js';
 import { queueServices } from '../lib/local/queue-poller.js';
 import { startLocal } from '../lib/local/runner.js';
+import { useEnvAliases } from '../lib/env-aliases.js';
+
+// The seeds' variable names (WHATSAPP_PHONE_ID, WAZZUP24_API_KEY, ...) are read as ours; two values for one setting stop here.
+const refused = useEnvAliases();
+if (refused !== undefined) process.exit(refused);
 
 const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
