@@ -39,8 +39,8 @@ beforeEach(async () => {
   await contacts.upsert({ channel: 'wazzup24', user: wazzupUser('whatsapp', CHAT), seenAt: new Date().toISOString(), inboundAt: new Date(Date.now() - 60_000).toISOString() });
 });
 
-/** A send handler as the stack builds it with no wazzupChannelId: the default channel is looked up. */
-function handler(): HttpHandler {
+/** A send handler as the stack builds it: the default channel is looked up unless `configured` names one. */
+function handler(configured?: string): HttpHandler {
   const client = createWazzupClient({ baseUrl: box.url, getApiKey: async () => 'k-test' });
   const sender = createSender({
     channels: { wazzup24: wazzupChannel(client) },
@@ -48,7 +48,12 @@ function handler(): HttpHandler {
     messages: createMessageStore(db.doc, db.tableNames.messages),
     idempotency: createIdempotencyStore(db.doc, db.tableNames.messages),
   });
-  return createSendApiHandler({ sender, contacts, defaults: {}, defaultWazzupChannel: createDefaultWazzupChannel(() => client.listChannels()) });
+  return createSendApiHandler({
+    sender,
+    contacts,
+    defaults: configured ? { wazzupChannelId: configured } : {},
+    defaultWazzupChannel: createDefaultWazzupChannel(() => client.listChannels()),
+  });
 }
 
 async function post(send: HttpHandler, body: Record<string, unknown>) {
@@ -107,19 +112,7 @@ describe('POST /messages through Wazzup24 with no channel configured', () => {
   });
 
   it('a configured channel is used without listing', async () => {
-    const client = createWazzupClient({ baseUrl: box.url, getApiKey: async () => 'k-test' });
-    const sender = createSender({
-      channels: { wazzup24: wazzupChannel(client) },
-      contacts,
-      messages: createMessageStore(db.doc, db.tableNames.messages),
-      idempotency: createIdempotencyStore(db.doc, db.tableNames.messages),
-    });
-    const send = createSendApiHandler({
-      sender,
-      contacts,
-      defaults: { wazzupChannelId: DEFAULT_WAZZUP_CHANNEL_ID },
-      defaultWazzupChannel: createDefaultWazzupChannel(() => client.listChannels()),
-    });
+    const send = handler(DEFAULT_WAZZUP_CHANNEL_ID);
     expect((await post(send, sendBody)).status).toBe(201);
     expect(listings()).toBe(0);
   });
