@@ -7,6 +7,7 @@ import type { MetricSink } from '../shared/metric-catalog.js';
 import type { Channel, ParsedDelivery, ProviderUser } from '../shared/model.js';
 import type { ContactStore, DeliveryArchive, MessageStore, PutOutcome, WorkJob, WorkSink } from '../shared/ports.js';
 import { planWork } from './work-plan.js';
+import { callerOf } from './meta-calls.js';
 
 export interface IngestDeps {
   contacts: ContactStore;
@@ -64,7 +65,12 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
     const contactId = await contactFor(status.channel, status.recipient);
     return deps.messages.applyStatus(status, contactId);
   });
-  const eventOutcomes = await mapLimit(delivery.events, limit, (event) => deps.archive.recordEvent(event, receivedAt));
+  const eventOutcomes = await mapLimit(delivery.events, limit, async (event) => {
+    // A customer's call opens the 24-hour window as their message does.
+    const caller = callerOf(event);
+    if (caller) await contactFor(event.channel, caller.user, caller.at);
+    return deps.archive.recordEvent(event, receivedAt);
+  });
 
   // After persistence, so a job never refers to a message that is not stored. Duplicates enqueue again
   // (the first attempt may have died between storing and enqueueing); consumers dedupe by message id.

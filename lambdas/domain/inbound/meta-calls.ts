@@ -92,6 +92,16 @@ export function parseCallStatus(s: unknown, lookup: ContactLookup): CallEvent | 
   return finish(call, providerErrors(prop(s, 'errors')));
 }
 
+/**
+ * The customer who called, when an event is a user-initiated call connecting: Meta opens the 24-hour customer
+ * service window when a user "messages you or calls you", so the caller is a sighting like a message's sender.
+ */
+export function callerOf(event: { call?: CallEvent }): { user: ProviderUser; at: string } | undefined {
+  const call = event.call;
+  if (call?.event !== 'connect' || call.direction !== 'USER_INITIATED' || !call.user || !call.timestamp) return undefined;
+  return { user: call.user, at: call.timestamp };
+}
+
 /** A `statuses[]` entry about a call rather than a message (Meta may send those on the `messages` field too). */
 export function isCallStatus(s: unknown): boolean {
   return str(s, 'type') === 'call';
