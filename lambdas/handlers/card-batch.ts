@@ -15,6 +15,7 @@ import {
 } from '../domain/cards/card-pipeline.js';
 import { isLang } from '../domain/bot/language.js';
 import { createCardProgressStore } from '../adapters/dynamo/card-progress-store.js';
+import { createCardQuotaStore } from '../adapters/dynamo/card-quota-store.js';
 import { createReplySink } from '../adapters/queues/card-queue.js';
 import { createContactStore } from '../adapters/dynamo/contact-store.js';
 import { dynamo } from '../adapters/dynamo/dynamo-client.js';
@@ -27,6 +28,9 @@ import { createUrlMediaSource } from '../adapters/cards/url-media.js';
 import { metricSink } from '../adapters/runtime/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/queues/outbound-queue.js';
 import { attemptOf, hideThenFail, UNEXPECTED_FAILURE_DELAY_SECONDS } from './sqs.js';
+
+/** The stack's default too (lib/constructs/context.ts CARDS_PER_SENDER_PER_HOUR; not imported: it loads CDK). */
+const DEFAULT_CARDS_PER_SENDER_PER_HOUR = 20;
 
 export interface CardWorkerDeps {
   pipeline: CardPipelineDeps;
@@ -86,19 +90,31 @@ export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number
   return delays;
 }
 
-/** The stores, queues and Graph client every card worker uses, with the given reader. */
-export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env): CardWorkerDeps {
+/** Cards per customer per hour: CARDS_PER_SENDER_PER_HOUR (the stack sets context cardsPerSenderPerHour), else 20. */
+export function cardsPerSenderFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = optionalEnv(cardPipeline.cardsPerSenderEnvVar, env);
+  if (text === undefined) return DEFAULT_CARDS_PER_SENDER_PER_HOUR;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${cardPipeline.cardsPerSenderEnvVar} must be a positive whole number, got "${text}"`);
+  return n;
+}
+
+/** The stores, queues and Graph client every card worker uses, with the given reader. `mediaAllowOrigins`:
+ *  origins media may come from without the public https check (the local runner's sandboxes; never in AWS). */
+export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env, options: { mediaAllowOrigins?: readonly string[] } = {}): CardWorkerDeps {
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts', env));
-  const graph = graphClientFromEnv(env);
+  const allow = options.mediaAllowOrigins?.length ? options.mediaAllowOrigins : undefined;
+  const graph = graphClientFromEnv(env, allow ? { mediaAllowOrigins: allow } : {});
   const defaultLang = optionalEnv('BOT_DEFAULT_LANG', env);
   const delays = retryDelaysFromEnv(env);
   return {
     queue: createJobQueue(requireEnv(queues.card.envVar, env)),
     pipeline: {
       progress: createCardProgressStore(dynamo, tableNameFromEnv('messages', env)),
+      quota: createCardQuotaStore(dynamo, tableNameFromEnv('messages', env), cardsPerSenderFromEnv(env)),
       media: graphMediaSource(graph),
       // Wazzup24 card photos come as a contentUri: downloaded directly, not through Graph.
-      urlMedia: createUrlMediaSource(),
+      urlMedia: createUrlMediaSource(allow ? { allowOrigins: allow } : {}),
       store: createMediaStore({ bucket: requireEnv(cardPipeline.mediaBucketEnvVar, env) }),
       reader,
       contacts,

@@ -98,9 +98,8 @@ describe('Wazzup24 in local mode', () => {
     const reply = await waitFor(async () => (await sent()).find((s) => s.chatId === CHAT && s.text !== undefined), 'the bot reply in the Wazzup sandbox');
     expect(reply.channelId).toBe(CHANNEL);
     expect(reply.crmMessageId).toMatch(/^job:cmd:/);
-    // The reply is recorded under Wazzup's messageId, so the echo and the statuses land on it.
-    // The sandbox lists the send as soon as it accepts it, a moment before the sender stores its record: until
-    // then the message is a 404, which the probe waits out like any status not yet read.
+    // The reply is recorded under Wazzup's messageId, so the echo and the statuses land on it. The sandbox lists
+    // the send when it receives it, before the sender has its answer and stores it: 404 until then.
     const stored = await waitFor(async () => {
       const res = await local.adminFetch(`/messages/${reply.messageId}`);
       if (res.status === 404) return undefined;
