@@ -10,12 +10,17 @@ import { queueServices } from '../lib/local/queue-poller.js';
 import { installLogFormat } from '../lib/local/log-format.js';
 import { startLocal } from '../lib/local/runner.js';
 import { StartupError } from '../lib/local/startup-error.js';
+import { useEnvAliases } from '../lib/env-aliases.js';
 
 /** A setting or a resource the user has to fix: one line, no stack trace. */
 function refuse(message: string): never {
   console.error(`npm start: ${message}`);
   process.exit(2);
 }
+
+// The seeds' variable names (WHATSAPP_PHONE_ID, WAZZUP24_API_KEY, ...) are read as ours; two values for one setting stop here.
+const refused = useEnvAliases();
+if (refused !== undefined) process.exit(refused);
 
 const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
 if (!Number.isInteger(port) || port < 0 || port > 65535) refuse(`PORT must be a port number, got "${process.env.PORT}"`);

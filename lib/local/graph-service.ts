@@ -96,11 +96,14 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
 export const SANDBOX_FAIL_PATH = '/local/graph/fail';
 export const SANDBOX_SENT_PATH = '/local/graph/sent';
 export const SANDBOX_STALL_PATH = '/local/graph/stall';
+export const GRAPH_INFO_PATH = '/local/graph';
 
 /** Local-only routes (never deployed) that let a person or a script steer the running Graph sandbox:
  *  `POST /local/graph/fail` `{ code, times?, httpStatus? }` makes the next message sends fail with a Meta
  *  error code; `POST /local/graph/stall` `{ ms, times? }` holds the next message sends for `ms` (a client that
- *  times out meanwhile gets nothing sent); `GET /local/graph/sent` lists what the sandbox accepted, newest last. */
+ *  times out meanwhile gets nothing sent); `GET /local/graph/sent` lists what the sandbox accepted, newest last;
+ *  `GET /local/graph` says which Graph API this runner talks to, so `wa send --file` uploads where the runner sends
+ *  from (the sandbox's token is included: it is a local stand-in; a real token never is). */
 export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): Record<string, LocalRoute> {
   const noSandbox = { statusCode: 409, body: { error: 'local mode talks to the real Graph API (WHATSAPP_ACCESS_TOKEN is set): there is no sandbox to steer' } };
   const invalid = (error: string) => ({ statusCode: 400, body: { error } });
@@ -134,6 +137,20 @@ export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): R
       box.stallNext({ ms: ms as number, times, match: 'messages' });
       return { statusCode: 200, body: { stalling: { ms, times, match: 'messages' } } };
     }),
+    [`GET ${GRAPH_INFO_PATH}`]: async () => {
+      const box = sandbox();
+      const env = process.env;
+      return {
+        statusCode: 200,
+        body: {
+          baseUrl: box?.url ?? env.GRAPH_BASE_URL ?? 'https://graph.facebook.com',
+          sandbox: box !== undefined,
+          ...(env.WHATSAPP_PHONE_NUMBER_ID ? { phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID } : {}),
+          ...(env.GRAPH_API_VERSION ? { version: env.GRAPH_API_VERSION } : {}),
+          ...(box && env.WHATSAPP_ACCESS_TOKEN ? { accessToken: env.WHATSAPP_ACCESS_TOKEN } : {}),
+        },
+      };
+    },
     [`GET ${SANDBOX_SENT_PATH}`]: async () => {
       const box = sandbox();
       return box ? { statusCode: 200, body: { sent: box.sent } } : noSandbox;

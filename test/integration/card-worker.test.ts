@@ -15,6 +15,7 @@ import { messageKey, createMessageStore } from '../../lambdas/adapters/dynamo/me
 import { createMediaStore, mediaKeyFor } from '../../lambdas/adapters/cards/media-store.js';
 import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
 import { cardContactId } from '../../lambdas/domain/cards/card-contact.js';
+import { cardReceivedText } from '../../lambdas/domain/bot/texts.js';
 import type { OcrEngine } from '../../lambdas/domain/cards/ocr.js';
 import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
@@ -71,8 +72,13 @@ async function sendPhoto(bytes: Uint8Array, mimeType: string, opts: { waId?: str
   return { waId, messageId, raw };
 }
 
-const textsTo = (waId: string) =>
+/** The webhook's acknowledgement of each photo ("Business card received!"), sent before the card is read. */
+const ACKS = new Set([cardReceivedText('en'), cardReceivedText('ru')]);
+const allTextsTo = (waId: string) =>
   sandbox.sent.filter((s) => s.waId === waId && s.type === 'text').map((s) => (s.body['text'] as { body: string }).body);
+/** What the card worker answered: every text but the acknowledgement. */
+const textsTo = (waId: string) => allTextsTo(waId).filter((t) => !ACKS.has(t));
+const acksTo = (waId: string) => allTextsTo(waId).filter((t) => ACKS.has(t));
 /** The texts sent to `waId`, once there is one. */
 const repliesTo = (waId: string) => {
   const texts = textsTo(waId);
@@ -154,10 +160,12 @@ describe('card worker, local mode end to end', () => {
     const batchesBefore = pollers[0]!.batches;
     // Meta delivers the same bytes again: stored once, the job enqueued again, the worker finds it replied.
     const again = await webhook(deliveryEvent(first.raw, TEST_APP_SECRET));
-    expect(JSON.parse(again.body!)).toMatchObject({ messages: { stored: 0, duplicate: 1 }, jobs: 1 });
+    // The card job and its acknowledgement, both planned again; each consumer dedupes by message id.
+    expect(JSON.parse(again.body!)).toMatchObject({ messages: { stored: 0, duplicate: 1 }, jobs: 2 });
     await waitFor(() => pollers[0]!.batches > batchesBefore && depth(local.queues.card.name) === 0, 'the redelivered job handled', 30_000, 100);
     await new Promise((r) => setTimeout(r, 500));
     expect(textsTo(first.waId)).toHaveLength(1);
+    expect(acksTo(first.waId)).toEqual([cardReceivedText('en')]);
     const fromCards = (await contacts.listNewest({ limit: 100 })).items.filter((c) => c.sourceMessageId === first.messageId);
     expect(fromCards).toHaveLength(1);
     expect(await contacts.cardContactIds(first.waId)).toHaveLength(1);

@@ -143,7 +143,10 @@ type Auth = { kind: 'token' } | { kind: 'bearer'; token: string } | { kind: 'non
 
 interface CallOptions {
   query?: Record<string, string | undefined>;
+  /** JSON, or a FormData sent as multipart/form-data as it is. */
   body?: unknown;
+  /** Default: the client's per-call timeout. */
+  timeoutMs?: number;
   auth?: Auth;
   /** Strings to blank out of any error text (an input token, an app secret). */
   secrets?: string[];
@@ -206,6 +209,22 @@ export class GraphClient {
   }
 
   // ----- media
+
+  /**
+   * `POST /{phone-number-id}/media` (multipart: messaging_product, file, type; facts §5.4): the id to send the
+   * file by, usable for 30 days from this business number. Media uploads get the longer media timeout.
+   */
+  async uploadMedia(phoneNumberId: string, file: { bytes: Uint8Array; mimeType: string; filename: string }): Promise<{ id: string }> {
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', file.mimeType);
+    form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.filename);
+    const path = `${segment(phoneNumberId)}/media`;
+    const res = await this.call('POST', path, { body: form, timeoutMs: this.mediaTimeoutMs });
+    const id = stringOf(res['id']);
+    if (!id) throw this.unexpected('POST', path, 'no id in the upload response');
+    return { id };
+  }
 
   async getMedia(mediaId: string, opts: { phoneNumberId?: string } = {}): Promise<MediaInfo> {
     const res = await this.call('GET', segment(mediaId), { query: { phone_number_id: opts.phoneNumberId } });
@@ -394,17 +413,20 @@ export class GraphClient {
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, opts: CallOptions): Promise<Record<string, unknown>> {
     const auth = opts.auth ?? { kind: 'token' };
     const url = this.url(path, opts.query);
-    const body = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+    const form = opts.body instanceof FormData ? opts.body : undefined;
+    const body = opts.body !== undefined && !form ? JSON.stringify(opts.body) : undefined;
     for (let attempt = 0; ; attempt++) {
       const token =
         auth.kind === 'token' ? await this.config.getToken(attempt > 0 ? { refresh: true } : undefined) : auth.kind === 'bearer' ? auth.token : undefined;
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (token) headers['Authorization'] = `Bearer ${token}`;
-      const init: RequestInit = { method, headers, signal: AbortSignal.timeout(this.timeoutMs) };
+      const init: RequestInit = { method, headers, signal: AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs) };
       if (body !== undefined) {
         headers['Content-Type'] = 'application/json';
         init.body = body;
       }
+      // fetch writes the multipart Content-Type with its boundary itself.
+      if (form) init.body = form;
       let res: Response;
       try {
         res = await this.fetchImpl(url, init);

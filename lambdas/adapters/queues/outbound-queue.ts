@@ -66,7 +66,7 @@ export function createJobQueue(url: string, client: SQSClient = sqsClient()): Jo
 }
 
 export interface WorkSinkQueues {
-  /** Command jobs (bot replies) go to the outbound queue. */
+  /** Command jobs (bot replies) and acknowledgements go to the outbound queue. */
   outbound: JobQueue;
   /** Card jobs; until the card pipeline is deployed they are logged and left on the stored message. */
   card?: JobQueue;
@@ -77,7 +77,8 @@ export interface WorkSinkQueues {
 export function createWorkSink(queues: WorkSinkQueues): WorkSink {
   return {
     async enqueue(jobs: readonly WorkJob[]) {
-      const commands = jobs.filter((j) => j.kind === 'command');
+      // A card's acknowledgement only when its card job has a queue: it promises that the card is being read.
+      const commands = jobs.filter((j) => j.kind === 'command' || (j.kind === 'ack' && queues.card));
       const cards = jobs.filter((j) => j.kind === 'card');
       const sends: Promise<void>[] = [];
       // Plain JSON, the wire form decodeJob (domain/outbound/outbound-job.ts) reads; importing that module here would pull

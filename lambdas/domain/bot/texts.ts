@@ -261,6 +261,14 @@ export function cardReadText(lang: Lang, card: CardSummary, options: CardReadOpt
   return fitText(`${header}\n${lines.join('\n')}`);
 }
 
+/** Sent as soon as a card photo arrives; the summary (cardReadText) follows once it is read. */
+export function cardReceivedText(lang: Lang): string {
+  return pick(lang, {
+    en: '✅ Business card received! Reading it now: I will send you what I found in a moment.',
+    ru: '✅ Визитка получена! Распознаю её и скоро пришлю, что удалось прочитать.',
+  });
+}
+
 /** A card over the customer's hourly limit (cardsPerSenderPerHour): not read; they may send it again later. */
 export function cardLimitText(lang: Lang, limit: number): string {
   return pick(lang, {

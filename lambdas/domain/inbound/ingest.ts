@@ -8,6 +8,7 @@ import type { Channel, ParsedDelivery, ProviderUser, StatusUpdate } from '../sha
 import { UnstorableStatus, type ContactStore, type DeliveryArchive, type MessageStore, type PutOutcome, type WorkJob, type WorkSink } from '../shared/ports.js';
 import { unstoredStatusEvent } from './status-entry.js';
 import { planWork } from './work-plan.js';
+import { callerOf } from './meta-calls.js';
 
 /**
  * Messages (and status groups, events) written at once. Each message is a short chain of calls (the contact's
@@ -71,7 +72,12 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
     return outcome;
   });
   const statusOutcomes = await applyStatuses(delivery.statuses, contactFor, { limit, receivedAt, deps });
-  const eventOutcomes = await mapLimit(delivery.events, limit, (event) => deps.archive.recordEvent(event, receivedAt));
+  const eventOutcomes = await mapLimit(delivery.events, limit, async (event) => {
+    // A customer's call opens the 24-hour window as their message does.
+    const caller = callerOf(event);
+    if (caller) await contactFor(event.channel, caller.user, caller.at);
+    return deps.archive.recordEvent(event, receivedAt);
+  });
 
   // After persistence, so a job never refers to a message that is not stored. Duplicates enqueue again
   // (the first attempt may have died between storing and enqueueing); consumers dedupe by message id.

@@ -98,9 +98,12 @@ export interface DeliveryArchive {
 export type WorkJob =
   | { kind: 'command'; command: string; args: string; messageId: string; contactId: string; phoneNumberId: string }
   /** `channel` absent = Meta (media by Graph media id); `wazzup24` = media by its `url` (contentUri). */
-  | { kind: 'card'; messageId: string; contactId: string; phoneNumberId: string; media: MediaRef; type: string; channel?: Channel };
+  | { kind: 'card'; messageId: string; contactId: string; phoneNumberId: string; media: MediaRef; type: string; channel?: Channel }
+  /** A short "received" answered at once (a card photo: the summary follows when it is read); via the outbound queue. */
+  | { kind: 'ack'; what: 'card'; messageId: string; contactId: string; phoneNumberId: string };
 
 export type CommandJob = Extract<WorkJob, { kind: 'command' }>;
+export type AckJob = Extract<WorkJob, { kind: 'ack' }>;
 
 export interface WorkSink {
   /** At-least-once: consumers dedupe by `messageId`. */
