@@ -16,6 +16,8 @@ export const QUARANTINE_PART_BYTES = 300 * 1024;
 
 export const quarantinePk = (sha256: string) => `quarantine#${sha256}`;
 export const eventKey = (dedupeKey: string) => ({ pk: `event#${dedupeKey}`, sk: 'event' });
+/** The byContact partition every event is listed under (GET /events): no contact id starts with `#`. */
+export const EVENTS_PARTITION = '#events';
 
 export function createDeliveryArchive(db: DynamoDBDocumentClient, tableName: string): DeliveryArchive {
   return {
@@ -59,6 +61,8 @@ export function createDeliveryArchive(db: DynamoDBDocumentClient, tableName: str
               timestamp: event.timestamp,
               ...boundedJson(event.raw),
               receivedAt,
+              contactId: EVENTS_PARTITION,
+              convSk: `${receivedAt}#${event.dedupeKey}`,
               expiresAt: epochSeconds(receivedAt) + EVENT_DAYS * DAY_SECONDS,
             },
             ConditionExpression: 'attribute_not_exists(pk)',

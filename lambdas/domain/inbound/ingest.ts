@@ -1,6 +1,7 @@
 // The webhook's use case: persist everything a parsed delivery holds, exactly once, then hand off work.
 // It returns only when every write has succeeded; any failure propagates so the caller answers 500 and
 // Meta redelivers, and the idempotent writes make that retry store each item once.
+import { eventAlerts } from '../operations/events.js';
 import { identityKey } from '../shared/contact-identity.js';
 import { mapLimit } from '../shared/map-limit.js';
 import type { MetricSink } from '../shared/metric-catalog.js';
@@ -19,6 +20,13 @@ export interface IngestDeps {
   concurrency?: number;
   /** InboundMessages by type, Statuses by state, DuplicatesSkipped: emitted once per delivery, after persistence. */
   metrics?: MetricSink;
+  /** Remembers the newest inbound message time per channel (GET /status `lastInboundAt`). */
+  heartbeat?: InboundHeartbeat;
+}
+
+export interface InboundHeartbeat {
+  /** Moves the channel's last inbound time forward to `at` (never back). */
+  inbound(channel: Channel, at: string): Promise<void>;
 }
 
 export interface Tally {
@@ -70,11 +78,25 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
   // (the first attempt may have died between storing and enqueueing); consumers dedupe by message id.
   if (deps.work && jobs.length) await deps.work.enqueue(jobs);
 
+  if (deps.heartbeat) {
+    const newest = new Map<Channel, string>();
+    delivery.messages.forEach((m, i) => {
+      if (messageOutcomes[i] !== 'stored' || m.echo === true || m.direction === 'out') return;
+      if (m.timestamp > (newest.get(m.channel) ?? '')) newest.set(m.channel, m.timestamp);
+    });
+    for (const [channel, at] of newest) await deps.heartbeat.inbound(channel, at);
+  }
+
   if (deps.metrics) {
     emitDeliveryMetrics(deps.metrics, {
       messageTypes: delivery.messages.filter((_, i) => messageOutcomes[i] === 'stored').map((m) => m.type),
       statusStates: delivery.statuses.filter((_, i) => statusOutcomes[i] === 'stored').map((s) => s.status),
       duplicates: [...messageOutcomes, ...statusOutcomes, ...eventOutcomes].filter((o) => o === 'duplicate').length,
+    });
+    // A redelivered event raised its alert the first time.
+    delivery.events.forEach((event, i) => {
+      if (eventOutcomes[i] !== 'stored') return;
+      for (const alert of eventAlerts(event)) deps.metrics?.emit(alert.metric, 1, { state: alert.state });
     });
   }
 
