@@ -27,6 +27,7 @@ export type CheckId =
   | 'phone-messaging-limit'
   | 'phone-throughput'
   | 'app-subscribed'
+  | 'app-webhook'
   | 'verify-token'
   | 'app-secret'
   | 'wazzup-key'

@@ -3,6 +3,7 @@
 // do; a check whose prerequisite failed says so instead of guessing. The two classic support cases get the
 // loudest hints: an expired or wrong token, and a WABA id configured where the phone number id belongs.
 import { wazzupChecks, type WazzupFacts } from './wazzup-diagnose.js';
+import { webhookSubscriptionCheck, type WebhookSubscriptionFacts } from './webhook-subscription.js';
 import { assessToken, describeHealth, MANAGEMENT_SCOPE, MESSAGING_SCOPE, type TokenFacts, type TokenHealth } from '../token/token-health.js';
 
 import type { CheckId, CheckResult, CheckStatus } from './check.js';
@@ -36,7 +37,7 @@ export interface WabaFacts {
   subscribedAppsError?: FetchFailure;
 }
 
-export interface DiagnoseFacts {
+export interface DiagnoseFacts extends Pick<WebhookSubscriptionFacts, 'appSubscriptions' | 'callbackUrl'> {
   tokenPresent: boolean;
   /** debug_token's answer, or why it could not be asked. */
   debug?: { ok: true; facts: TokenFacts } | { ok: false; failure: FetchFailure };
@@ -101,6 +102,7 @@ export function diagnose(facts: DiagnoseFacts, options: DiagnoseOptions): Diagno
 
   // ----- phone number
   phoneChecks(facts, health, add, blocked);
+  checks.push(webhookSubscriptionCheck(facts));
 
   // ----- webhook secrets
   if (facts.verifyTokenSet) add('verify-token', 'Webhook verify token is set', 'ok', 'set');

@@ -1,7 +1,7 @@
 // The webhook's use case: persist everything a parsed delivery holds, exactly once, then hand off work.
 // It returns only when every write has succeeded; any failure propagates so the caller answers 500 and
 // Meta redelivers, and the idempotent writes make that retry store each item once.
-import { eventAlerts } from '../operations/events.js';
+import { eventAlerts, type EventAlert } from '../operations/events.js';
 import { identityKey } from '../shared/contact-identity.js';
 import { mapLimit } from '../shared/map-limit.js';
 import type { MetricSink } from '../shared/metric-catalog.js';
@@ -96,7 +96,7 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
     // A redelivered event raised its alert the first time.
     delivery.events.forEach((event, i) => {
       if (eventOutcomes[i] !== 'stored') return;
-      for (const alert of eventAlerts(event)) deps.metrics?.emit(alert.metric, 1, { state: alert.state });
+      for (const alert of eventAlerts(event)) if (deps.metrics) emitAlert(deps.metrics, alert);
     });
   }
 
@@ -116,6 +116,17 @@ function emitDeliveryMetrics(
   for (const [type, n] of countBy(counts.messageTypes)) sink.emit('InboundMessages', n, { type });
   for (const [state, n] of countBy(counts.statusStates)) sink.emit('Statuses', n, { state });
   if (counts.duplicates) sink.emit('DuplicatesSkipped', counts.duplicates);
+}
+
+function emitAlert(sink: MetricSink, alert: EventAlert): void {
+  switch (alert.metric) {
+    case 'TemplateAlerts':
+      return sink.emit('TemplateAlerts', 1, { state: alert.state });
+    case 'NumberQualityAlerts':
+      return sink.emit('NumberQualityAlerts', 1, { state: alert.state });
+    case 'AccountAlerts':
+      return sink.emit('AccountAlerts', 1, { state: alert.state });
+  }
 }
 
 function countBy(values: readonly string[]): Map<string, number> {
