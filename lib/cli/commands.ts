@@ -14,4 +14,10 @@ export const commands: Record<string, () => Promise<Command>> = {
   accounts: () => import('./accounts.js'),
   token: () => import('./token.js'),
   wazzup: () => import('./wazzup.js'),
+  users: () => import('./users.js'),
+  status: () => import('./status.js'),
+  events: () => import('./events.js'),
+  templates: () => import('./templates.js'),
+  subscribe: () => import('./subscribe.js'),
+  test: () => import('./test.js'),
 };

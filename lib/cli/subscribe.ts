@@ -1,0 +1,54 @@
+// `wa subscribe`: subscribes the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps with the access
+// token, whose app is the one subscribed), then reads the list back to confirm. Without this Meta sends the
+// number's messages nowhere, however the callback URL is set.
+import { parseArgs } from 'node:util';
+import { failureOf } from '../../lambdas/adapters/meta/diagnose-facts.js';
+import { usageError, UsageError } from './args.js';
+import { GraphTargetError, graphTarget } from './graph-target.js';
+
+export const description = "subscribe the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps)";
+
+const USAGE = `usage: wa subscribe [--waba <id>] [--json]
+Subscribes the access token's app to the WhatsApp Business Account's webhooks and lists the subscribed apps.
+Reads WHATSAPP_ACCESS_TOKEN (and GRAPH_BASE_URL for the local sandbox); the WABA is chosen as in wa templates.
+The app's callback URL and its fields (messages) are set in App Dashboard > WhatsApp > Configuration:
+\`wa diagnose\` checks both.
+exit code: 0 subscribed, 1 Graph refused, 2 usage or configuration error`;
+
+const options = { waba: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    return usageError((error as Error).message, USAGE);
+  }
+  if (v.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const { graph, wabaId } = await graphTarget(env, v.waba);
+    const { success } = await graph.subscribeApp(wabaId);
+    const apps = (await graph.getSubscribedApps(wabaId)).map((entry) => {
+      const data = (entry['whatsapp_business_api_data'] ?? entry) as Record<string, unknown>;
+      return { id: String(data['id'] ?? ''), name: String(data['name'] ?? '') };
+    });
+    if (v.json) console.log(JSON.stringify({ wabaId, subscribed: success, apps }));
+    else {
+      console.log(success ? `subscribed to WABA ${wabaId}` : `Graph did not confirm the subscription to WABA ${wabaId}`);
+      for (const app of apps) console.log(`  app ${app.id}${app.name ? `  ${app.name}` : ''}`);
+    }
+    return success ? 0 : 1;
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message, USAGE);
+    const message = error instanceof GraphTargetError ? error.message : (() => {
+      const f = failureOf(error);
+      return `${f.message}${f.hint ? ` (${f.hint})` : ''}`;
+    })();
+    if (v.json) console.log(JSON.stringify({ error: message }));
+    else console.error(`subscribe: ${message}`);
+    return 1;
+  }
+}
