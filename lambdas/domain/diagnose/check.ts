@@ -33,3 +33,10 @@ export type CheckId =
   | 'wazzup-key'
   | 'wazzup-channel'
   | 'wazzup-webhook';
+
+/** A Graph call that failed: the mapped code and the hint graph-errors.ts gives for it. */
+export interface FetchFailure {
+  code: number;
+  message: string;
+  hint?: string;
+}

@@ -6,14 +6,9 @@ import { wazzupChecks, type WazzupFacts } from './wazzup-diagnose.js';
 import { webhookSubscriptionCheck, type WebhookSubscriptionFacts } from './webhook-subscription.js';
 import { assessToken, describeHealth, MANAGEMENT_SCOPE, MESSAGING_SCOPE, type TokenFacts, type TokenHealth } from '../token/token-health.js';
 
-import type { CheckId, CheckResult, CheckStatus } from './check.js';
+import type { CheckId, CheckResult, CheckStatus, FetchFailure } from './check.js';
 
-/** A Graph call that failed: the mapped code and the hint graph-errors.ts gives for it. */
-export interface FetchFailure {
-  code: number;
-  message: string;
-  hint?: string;
-}
+export type { FetchFailure } from './check.js';
 
 export interface PhoneNumberFacts {
   id: string;

@@ -2,8 +2,7 @@
 // subscription (diagnose.ts `app-subscribed`), Meta needs the app's own `whatsapp_business_account`
 // subscription (App Dashboard > WhatsApp > Configuration) to point at this deployment's callback URL and to
 // include the `messages` field. Read with the app token: `GET /{app-id}/subscriptions`.
-import type { CheckResult } from './check.js';
-import type { FetchFailure } from './diagnose.js';
+import type { CheckResult, FetchFailure } from './check.js';
 
 export interface AppSubscription {
   object: string;
