@@ -51,7 +51,7 @@ export function createAdminHandler(deps: AdminDeps): (event: HttpEvent) => Promi
   async function listEvents(event: HttpEvent): Promise<HttpResult> {
     const q = event.queryStringParameters ?? {};
     const limit = pageLimit(q.limit);
-    if (typeof limit !== 'number') return limit;
+    if (typeof limit !== 'number') return json(400, { error: limit.error, field: 'limit' });
     if (q.field !== undefined && (!q.field || !fitsKey(q.field))) return json(400, { error: 'field must be a webhook field name such as message_template_status_update', field: 'field' });
     try {
       const page = await deps.events.list({ limit, ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.field ? { field: q.field } : {}) });
@@ -67,7 +67,7 @@ export function createAdminHandler(deps: AdminDeps): (event: HttpEvent) => Promi
     if (typeof id !== 'string') return id;
     const q = event.queryStringParameters ?? {};
     const limit = pageLimit(q.limit);
-    if (typeof limit !== 'number') return limit;
+    if (typeof limit !== 'number') return fail(400, limit.error);
     const cursor = q.cursor;
     try {
       const [page, contact] = await Promise.all([deps.messages.listByContact(id, { limit, ...(cursor ? { cursor } : {}) }), deps.contacts.get(id)]);
@@ -113,12 +113,10 @@ export function createAdminHandler(deps: AdminDeps): (event: HttpEvent) => Promi
   };
 }
 
-/** `limit` of a page: DEFAULT_PAGE when absent, else 1..MAX_PAGE, or the 400 saying why not. */
-function pageLimit(raw: string | undefined): number | HttpResult {
+/** `limit` of a page: DEFAULT_PAGE when absent, else 1..MAX_PAGE, or why not. */
+function pageLimit(raw: string | undefined): number | { error: string } {
   if (raw === undefined) return DEFAULT_PAGE;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE) {
-    return json(400, { error: `limit must be an integer from 1 to ${MAX_PAGE}, got "${raw.slice(0, 20)}"`, field: 'limit' });
-  }
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE) return { error: `limit must be an integer from 1 to ${MAX_PAGE}, got "${raw.slice(0, 20)}"` };
   return Number(raw);
 }
 

@@ -1,10 +1,9 @@
 // `wa events`: the stored non-message webhook events (template status and quality, number quality and name,
 // account updates, calls, …) newest first, through GET /events.
-import { parseArgs } from 'node:util';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest } from './admin-request.js';
 import { bodyOf, refusal } from './api-answer.js';
-import { adminTarget, TARGET_OPTIONS, usageError, UsageError } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, usageError } from './args.js';
 
 export const description = 'template, quality, account and call events Meta sent, newest first';
 
@@ -29,17 +28,10 @@ export function summarise(value: unknown): string {
 }
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-    if (v.limit !== undefined && (!/^\d+$/.test(v.limit) || Number(v.limit) < 1 || Number(v.limit) > 100)) throw new UsageError('--limit must be a whole number from 1 to 100');
-  } catch (error) {
-    return usageError((error as Error).message, USAGE);
-  }
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  if (v.limit !== undefined && (!/^\d+$/.test(v.limit) || Number(v.limit) < 1 || Number(v.limit) > 100)) return usageError('--limit must be a whole number from 1 to 100', USAGE);
   try {
     const query = new URLSearchParams({ ...(v.field ? { field: v.field } : {}), ...(v.limit ? { limit: v.limit } : {}) }).toString();
     const res = await adminRequest('GET', `/events${query ? `?${query}` : ''}`, await adminTarget(v, env));

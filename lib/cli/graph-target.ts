@@ -1,7 +1,7 @@
 // The Graph side of the commands that talk to Meta directly (`wa templates`, `wa subscribe`): the token from
 // WHATSAPP_ACCESS_TOKEN (GRAPH_BASE_URL for the sandbox, where `npm start`'s defaults fill what is unset), and
 // the WABA: --waba, else the one that owns WHATSAPP_PHONE_NUMBER_ID, else the only one the token can see.
-import { discoverAccounts } from '../../lambdas/adapters/meta/diagnose-facts.js';
+import { discoverAccounts, failureOf } from '../../lambdas/adapters/meta/diagnose-facts.js';
 import type { GraphClient } from '../../lambdas/adapters/meta/graph-client.js';
 import { metaConfigFromEnv } from '../../lambdas/adapters/meta/meta-config.js';
 import { graphFor } from '../../lambdas/adapters/meta/token-authority.js';
@@ -20,6 +20,13 @@ export function withLocalDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const graph = env['GRAPH_BASE_URL'];
   if (!graph || !isLoopback(graph)) return env;
   return { ...localSettings(env), META_APP_ID: DEFAULT_APP_ID, ...env };
+}
+
+/** One line for a failed Graph call or target: Meta's message with the hint graph-errors.ts gives for its code. */
+export function graphFailure(error: unknown): string {
+  if (error instanceof GraphTargetError) return error.message;
+  const f = failureOf(error);
+  return `${f.message}${f.hint ? ` (${f.hint})` : ''}`;
 }
 
 export async function graphTarget(rawEnv: NodeJS.ProcessEnv, waba?: string): Promise<{ graph: GraphClient; wabaId: string; env: NodeJS.ProcessEnv }> {

@@ -1,11 +1,10 @@
 // `wa status`: GET /status of the local runner or the deployed stack, as lines for a person or one JSON
 // document (--json). Exit code 0 when the status says ok, 1 when something needs attention.
-import { parseArgs } from 'node:util';
 import type { SystemStatus } from '../../lambdas/domain/operations/system-status.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest } from './admin-request.js';
 import { refusal, table } from './api-answer.js';
-import { adminTarget, TARGET_OPTIONS, usageError } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS } from './args.js';
 
 export const description = 'queue depths, dead letters, token days left, last inbound message, Wazzup24 channels';
 
@@ -36,16 +35,9 @@ export function formatStatus(s: SystemStatus): string {
 }
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    return usageError((error as Error).message, USAGE);
-  }
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
   try {
     const res = await adminRequest('GET', '/status', await adminTarget(v, env));
     const body = res.body as SystemStatus | undefined;

@@ -1,10 +1,8 @@
 // `wa subscribe`: subscribes the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps with the access
 // token, whose app is the one subscribed), then reads the list back to confirm. Without this Meta sends the
 // number's messages nowhere, however the callback URL is set.
-import { parseArgs } from 'node:util';
-import { failureOf } from '../../lambdas/adapters/meta/diagnose-facts.js';
-import { usageError, UsageError } from './args.js';
-import { GraphTargetError, graphTarget } from './graph-target.js';
+import { parseCommand, usageError, UsageError } from './args.js';
+import { graphFailure, graphTarget } from './graph-target.js';
 
 export const description = "subscribe the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps)";
 
@@ -18,16 +16,9 @@ exit code: 0 subscribed, 1 Graph refused, 2 usage or configuration error`;
 const options = { waba: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    return usageError((error as Error).message, USAGE);
-  }
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
   try {
     const { graph, wabaId } = await graphTarget(env, v.waba);
     const { success } = await graph.subscribeApp(wabaId);
@@ -43,10 +34,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     return success ? 0 : 1;
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, USAGE);
-    const message = error instanceof GraphTargetError ? error.message : (() => {
-      const f = failureOf(error);
-      return `${f.message}${f.hint ? ` (${f.hint})` : ''}`;
-    })();
+    const message = graphFailure(error);
     if (v.json) console.log(JSON.stringify({ error: message }));
     else console.error(`subscribe: ${message}`);
     return 1;

@@ -1,10 +1,8 @@
 // `wa templates`: the WABA's message templates with status and category (GET /{waba-id}/message_templates,
 // every page), so a PAUSED or REJECTED template is seen before a send fails on it.
-import { parseArgs } from 'node:util';
-import { failureOf } from '../../lambdas/adapters/meta/diagnose-facts.js';
 import { table } from './api-answer.js';
-import { usageError, UsageError } from './args.js';
-import { GraphTargetError, graphTarget } from './graph-target.js';
+import { parseCommand, usageError, UsageError } from './args.js';
+import { graphFailure, graphTarget } from './graph-target.js';
 
 export const description = "the WABA's message templates with status and category";
 
@@ -17,16 +15,9 @@ exit code: 0 listed, 1 Graph refused (token, permissions), 2 usage or configurat
 const options = { waba: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-  } catch (error) {
-    return usageError((error as Error).message, USAGE);
-  }
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
   try {
     const { graph, wabaId } = await graphTarget(env, v.waba);
     const templates = (await graph.listTemplates(wabaId)).map((t) => ({
@@ -45,10 +36,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, USAGE);
-    const message = error instanceof GraphTargetError ? error.message : (() => {
-      const f = failureOf(error);
-      return `${f.message}${f.hint ? ` (${f.hint})` : ''}`;
-    })();
+    const message = graphFailure(error);
     if (v.json) console.log(JSON.stringify({ error: message }));
     else console.error(`templates: ${message}`);
     return 1;

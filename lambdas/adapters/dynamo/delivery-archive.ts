@@ -62,7 +62,8 @@ export function createDeliveryArchive(db: DynamoDBDocumentClient, tableName: str
               ...boundedJson(event.raw),
               receivedAt,
               contactId: EVENTS_PARTITION,
-              convSk: `${receivedAt}#${event.dedupeKey}`,
+              // The provider's time when it gave one (Meta does for these fields), so a redelivery sorts the same.
+              convSk: `${event.timestamp ?? receivedAt}#${event.dedupeKey}`,
               expiresAt: epochSeconds(receivedAt) + EVENT_DAYS * DAY_SECONDS,
             },
             ConditionExpression: 'attribute_not_exists(pk)',

@@ -74,18 +74,19 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
   });
   const eventOutcomes = await mapLimit(delivery.events, limit, (event) => deps.archive.recordEvent(event, receivedAt));
 
-  // After persistence, so a job never refers to a message that is not stored. Duplicates enqueue again
-  // (the first attempt may have died between storing and enqueueing); consumers dedupe by message id.
-  if (deps.work && jobs.length) await deps.work.enqueue(jobs);
-
   if (deps.heartbeat) {
     const newest = new Map<Channel, string>();
-    delivery.messages.forEach((m, i) => {
-      if (messageOutcomes[i] !== 'stored' || m.echo === true || m.direction === 'out') return;
+    // Duplicates count too: a first attempt that stored the message may have died before this write.
+    delivery.messages.forEach((m) => {
+      if (m.echo === true || m.direction === 'out') return;
       if (m.timestamp > (newest.get(m.channel) ?? '')) newest.set(m.channel, m.timestamp);
     });
     for (const [channel, at] of newest) await deps.heartbeat.inbound(channel, at);
   }
+
+  // After persistence, so a job never refers to a message that is not stored. Duplicates enqueue again
+  // (the first attempt may have died between storing and enqueueing); consumers dedupe by message id.
+  if (deps.work && jobs.length) await deps.work.enqueue(jobs);
 
   if (deps.metrics) {
     emitDeliveryMetrics(deps.metrics, {

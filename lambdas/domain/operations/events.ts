@@ -26,7 +26,7 @@ export interface EventPage {
 }
 
 export interface EventLog {
-  /** Newest first; `field` keeps one field only. An invalid cursor throws InvalidCursor. */
+  /** Newest first (by the provider's time when it gave one, else when received); `field` keeps one field only. An invalid cursor throws InvalidCursor. */
   list(page: { limit: number; cursor?: string; field?: string }): Promise<EventPage>;
 }
 
