@@ -27,7 +27,7 @@ describe.each(NEW)('wa %s', (name) => {
 
   it('an unknown option is a usage error: exit 2, the reason and the usage on stderr, nothing on stdout', async () => {
     const command = await commands[name]!();
-    expect(await command.run(['--no-such-option'], {})).toBe(2);
+    expect(await command.run(['--no-such-option'])).toBe(2);
     expect(out).toEqual([]);
     expect(err.join('\n')).toMatch(/no-such-option[\s\S]*usage: wa/);
   });
