@@ -22,6 +22,9 @@ export interface FunctionSpec {
   readonly tables: Partial<Record<TableName, 'read' | 'readWrite'>>;
   readonly queues: Partial<Record<QueueName, 'send' | 'consume'>>;
   readonly secrets: readonly SecretName[];
+  /** Reads the depth of every queue and dead-letter queue (sqs:GetQueueAttributes, their URLs in the env): GET /status
+   *  and the admins' `/status`. */
+  readonly queueDepths?: boolean;
 }
 
 export interface RouteSpec {
@@ -48,6 +51,8 @@ export interface TableSpec extends KeySpec {
 
 export interface QueueSpec {
   readonly envVar: string;
+  /** Environment variable with the dead-letter queue's URL, for functions that read queue depths. */
+  readonly dlqEnvVar: string;
   /** The function that consumes the queue (batch, partial batch failures). A plain string here, since functions
    *  name queues too (the types would be circular); `consumersAreFunctions` below checks it names a function. */
   readonly consumer: string;
@@ -73,6 +78,7 @@ export const tables = {
     sortKey: 'sk',
     indexes: {
       // Every contact profile item carries `listPk = "contact"` and `listSk = <createdAt>#<id>`: newest first.
+      // User mappings (`user#<id>`/`user`, GET /users) carry `listPk = "user"` and `listSk = <id>`.
       byCreated: { partitionKey: 'listPk', sortKey: 'listSk' },
     },
   },
@@ -81,7 +87,8 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: {
-      // A contact's conversation in time order: `contactId`, `<timestamp ISO>#<message id>`.
+      // A contact's conversation in time order: `contactId`, `<timestamp ISO>#<message id>`. Stored webhook events
+      // (GET /events) share it under the reserved partition `#events` (no contact id starts with `#`), `<receivedAt>#<key>`.
       byContact: { partitionKey: 'contactId', sortKey: 'convSk' },
     },
     ttlAttribute: 'expiresAt',
@@ -91,6 +98,7 @@ export const tables = {
 export const queues = {
   outbound: {
     envVar: 'OUTBOUND_QUEUE_URL',
+    dlqEnvVar: 'OUTBOUND_DLQ_URL',
     // Bot command jobs from the webhook and reply jobs (card summaries): the format is in domain/outbound/outbound-job.ts.
     consumer: 'sender',
     batchSize: 10,
@@ -100,6 +108,7 @@ export const queues = {
   },
   card: {
     envVar: 'CARD_QUEUE_URL',
+    dlqEnvVar: 'CARD_DLQ_URL',
     // Card jobs from the webhook (images, image/PDF documents): domain/cards/card-pipeline.ts decodeCardJob.
     consumer: 'cardWorker',
     // OCR is the slow part; a small batch keeps one slow photo from holding many others past the timeout.
@@ -170,7 +179,7 @@ export const functions = {
   },
   adminApi: {
     entry: 'lambdas/handlers/admin-api.ts',
-    description: 'Admin routes: read messages and contacts',
+    description: 'Admin routes: read messages, contacts (with their mapped user) and stored webhook events',
     memoryMb: 256,
     timeoutSeconds: 10,
     tables: { contacts: 'read', messages: 'read' },
@@ -213,6 +222,8 @@ export const functions = {
     // Consuming grants ChangeMessageVisibility, which the retry delays use.
     queues: { outbound: 'consume' },
     secrets: ['accessToken', 'wazzupApiKey'],
+    // An admin's `/status` answers with the system's state.
+    queueDepths: true,
   },
   sendApi: {
     entry: 'lambdas/handlers/send-api.ts',
@@ -244,6 +255,25 @@ export const functions = {
     queues: {},
     secrets: [],
   },
+  usersApi: {
+    entry: 'lambdas/handlers/users-api.ts',
+    description: 'Users: phone number or BSUID -> user id and role (PUT, GET, DELETE /users/{id}, GET /users)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    tables: { contacts: 'readWrite' },
+    queues: {},
+    secrets: [],
+  },
+  statusApi: {
+    entry: 'lambdas/handlers/status-api.ts',
+    description: 'GET /status: queue depths and dead letters, token validity, last inbound time, Wazzup24 channels',
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    tables: { messages: 'read' },
+    queues: {},
+    secrets: ['accessToken', 'wazzupApiKey'],
+    queueDepths: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 /** Compile-time check: every queue's consumer is a declared function. */
@@ -264,6 +294,12 @@ export const routes = [
   { method: 'POST', path: '/messages', function: 'sendApi', auth: 'admin', throttle: 'send' },
   { method: 'GET', path: '/diagnose', function: 'diagnose', auth: 'admin' },
   { method: 'GET', path: '/contacts', function: 'contactsApi', auth: 'admin' },
+  { method: 'GET', path: '/events', function: 'adminApi', auth: 'admin' },
+  { method: 'GET', path: '/users', function: 'usersApi', auth: 'admin' },
+  { method: 'GET', path: '/users/{id}', function: 'usersApi', auth: 'admin' },
+  { method: 'PUT', path: '/users/{id}', function: 'usersApi', auth: 'admin' },
+  { method: 'DELETE', path: '/users/{id}', function: 'usersApi', auth: 'admin' },
+  { method: 'GET', path: '/status', function: 'statusApi', auth: 'admin' },
 ] as const satisfies readonly RouteSpec[];
 
 /**

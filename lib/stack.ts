@@ -208,6 +208,7 @@ export class WhatsAppBusinessStack extends Stack {
           throw new Error(`function "${name}" consumes queue "${queueName}" whose consumer is "${queue.spec.consumer}"`);
         }
       }
+      if (spec.queueDepths) for (const queue of queues.values()) queue.connectReader(fn);
     }
 
     this.tables = tables;

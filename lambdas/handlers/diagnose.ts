@@ -7,7 +7,8 @@ import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFr
 import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
 import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
 import { metricsMiddleware } from '../adapters/runtime/metrics.js';
-import { fail, json, type HttpEvent, type HttpResult } from './http.js';
+import { fail, header, json, type HttpEvent, type HttpResult } from './http.js';
+import { routes } from '../../lib/resources.js';
 
 export interface DiagnoseDeps {
   sources: FactSources;
@@ -21,11 +22,15 @@ export async function runDiagnose(deps: DiagnoseDeps): Promise<DiagnoseReport> {
   return diagnose(facts, { now: deps.now ? deps.now() : new Date(), expiryWarnDays: deps.expiryWarnDays, tokenHome: deps.tokenHome });
 }
 
+const WEBHOOK_ROUTE = routes.find((r) => r.method === 'POST' && r.function === 'webhook')?.path ?? '/webhooks/whatsapp';
+
 export function createDiagnoseHandler(deps: DiagnoseDeps): (event: HttpEvent) => Promise<HttpResult> {
   return async (event) => {
     if (event.routeKey !== 'GET /diagnose') return fail(404, `no route ${event.routeKey}`);
     try {
-      const report = await runDiagnose(deps);
+      // The webhook route of the API this request came through, unless WEBHOOK_CALLBACK_URL names another.
+      const callbackUrl = deps.sources.callbackUrl ?? `${header(event, 'x-forwarded-proto') ?? 'http'}://${event.requestContext.domainName}${WEBHOOK_ROUTE}`;
+      const report = await runDiagnose({ ...deps, sources: { ...deps.sources, callbackUrl } });
       logger.info('diagnose', { counts: report.counts, failed: report.checks.filter((c) => c.status === 'fail').map((c) => c.id) });
       return json(200, report);
     } catch (error) {

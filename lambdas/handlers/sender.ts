@@ -16,6 +16,10 @@ import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/runtime/e
 import { createIdempotencyStore, JOB_IDEMPOTENCY_TTL_SECONDS } from '../adapters/dynamo/idempotency-store.js';
 import { correlationKeys, logger } from '../adapters/runtime/logger.js';
 import { createMessageStore } from '../adapters/dynamo/message-store.js';
+import { createUserStore } from '../adapters/dynamo/user-store.js';
+import { statusSourcesFromEnv } from '../adapters/runtime/status-sources.js';
+import { systemStatus } from '../domain/operations/system-status.js';
+import { userKeysOf } from '../domain/users/users.js';
 import { graphClientFromEnv } from '../adapters/meta/meta-config.js';
 import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
 import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
@@ -99,6 +103,8 @@ export function defaultSenderDeps(): SenderHandlerDeps {
   const graph = graphClientFromEnv();
   const defaultLang = optionalEnv('BOT_DEFAULT_LANG');
   const timeZone = optionalEnv('BOT_TIME_ZONE');
+  const users = createUserStore(dynamo, tableNameFromEnv('contacts'));
+  const statusSources = statusSourcesFromEnv();
   return {
     queue: createJobQueue(requireEnv(queues.outbound.envVar)),
     jobs: {
@@ -123,6 +129,10 @@ export function defaultSenderDeps(): SenderHandlerDeps {
         },
         ...(isLang(defaultLang) ? { defaultLang } : {}),
         ...(timeZone ? { timeZone } : {}),
+        admin: {
+          isAdmin: async (contact) => (await users.first(userKeysOf(contact)))?.role === 'admin',
+          status: () => systemStatus(statusSources, new Date()),
+        },
       },
       // Blue ticks are Meta's: a Wazzup24 channel id (a UUID, not a numeric phone number id) has none to set.
       markRead: async (phoneNumberId, messageId) => (/^\d+$/.test(phoneNumberId) ? graph.markRead(phoneNumberId, messageId) : undefined),

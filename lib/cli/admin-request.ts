@@ -106,7 +106,7 @@ function regionOf(url: URL, env: NodeJS.ProcessEnv): string {
 
 /** Signs (or adds the bearer token to) one request and sends it; the body is JSON in and out. */
 export async function adminRequest(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   opts: AdminOptions & { body?: unknown; /** Extra request headers (signed too), e.g. Idempotency-Key. */ headers?: Record<string, string> } = {},
 ): Promise<AdminResponse> {

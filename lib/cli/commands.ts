@@ -24,4 +24,10 @@ export const commands: Record<string, CommandEntry> = {
   sandbox: { summary: 'steer the local Graph sandbox: make sends fail or stall, list what it accepted', load: () => import('./sandbox.js') },
   qr: { summary: 'decode the QR codes in an image', load: () => import('./qr.js') },
   card: { summary: 'read a business card (image, text lines or Textract JSON) into a contact', load: () => import('./card.js') },
+  users: { summary: 'map phone numbers or BSUIDs to users with roles: add, list, remove', load: () => import('./users.js') },
+  status: { summary: 'the system state: queue depths and dead letters, token, last inbound, channels', load: () => import('./status.js') },
+  events: { summary: 'list stored webhook events (templates, quality, account, calls), newest first', load: () => import('./events.js') },
+  templates: { summary: "list the WABA's message templates with status and category", load: () => import('./templates.js') },
+  subscribe: { summary: 'subscribe the app to the WABA (POST /{waba-id}/subscribed_apps)', load: () => import('./subscribe.js') },
+  test: { summary: 'end-to-end check: token, number, a send to --to followed to delivered', load: () => import('./test.js') },
 };

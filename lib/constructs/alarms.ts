@@ -7,7 +7,14 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { CARD_RESULTS, PAGING_GRAPH_CODES } from '../../lambdas/domain/shared/metric-catalog.js';
+import {
+  ACCOUNT_ALERT_VALUES,
+  CARD_RESULTS,
+  NUMBER_ALERT_VALUES,
+  PAGING_GRAPH_CODES,
+  TEMPLATE_ALERT_VALUES,
+  type MetricName,
+} from '../../lambdas/domain/shared/metric-catalog.js';
 import type { Alerts } from './alerts.js';
 import { catalogueMetric } from './dashboard.js';
 import type { WebApi } from './http-api.js';
@@ -199,6 +206,41 @@ export class OperationsAlarms extends Construct {
         new Alarm(this, `GraphError${code}`, {
           alarmDescription: graphRunbook[code],
           metric: catalogueMetric('GraphErrors', { code }, { statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    // Account events from Meta's webhooks (stored, listed by GET /events): any one of these needs a person.
+    const accountRunbook: ReadonlyArray<[string, MetricName, readonly string[], string]> = [
+      ['TemplateBlocked', 'TemplateAlerts', TEMPLATE_ALERT_VALUES,
+        'A message template became PAUSED, DISABLED or REJECTED: sends using it fail (132015/132016 or 132001). `npx wa events ' +
+        '--field message_template_status_update` (or GET /events) names the template and the reason; `npx wa templates` shows ' +
+        'every status. Fix the content in WhatsApp Manager > Message templates, or switch the senders to another approved template.'],
+      ['NumberQualityLow', 'NumberQualityAlerts', NUMBER_ALERT_VALUES,
+        "The phone number's quality dropped to RED or the number was FLAGGED: recipients block or report its messages and Meta " +
+        'lowers its messaging limit within 7 days unless quality recovers. GET /events?field=phone_number_quality_update shows the ' +
+        'event; slow down marketing sends, send only to opted-in users, check WhatsApp Manager > Insights > Quality.'],
+      ['AccountRestricted', 'AccountAlerts', ACCOUNT_ALERT_VALUES,
+        'Meta restricted, banned, offboarded or deleted the WhatsApp Business Account (account_update): sending may be blocked. ' +
+        'GET /events?field=account_update shows the event and its restriction or ban info; see WhatsApp Manager > Account quality ' +
+        'and Business Support Home, and appeal there if it is wrong.'],
+    ];
+    for (const [alarmId, metric, states, runbook] of accountRunbook) {
+      const ids = states.map((state) => state.toLowerCase());
+      add(
+        alarmId,
+        new Alarm(this, alarmId, {
+          alarmDescription: runbook,
+          metric: new MathExpression({
+            expression: ids.map((id) => `FILL(${id}, 0)`).join(' + '),
+            usingMetrics: Object.fromEntries(states.map((state, i) => [ids[i], catalogueMetric(metric, { state }, { statistic: 'Sum' })])),
+            label: `${metric} (all states)`,
+            period: fiveMinutes,
+          }),
           threshold: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,

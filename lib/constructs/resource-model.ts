@@ -14,10 +14,12 @@ export interface FunctionModel {
   readonly tables: Readonly<Record<string, TableAccess>>;
   readonly queues: Readonly<Record<string, QueueAccess>>;
   readonly secrets: readonly string[];
+  readonly queueDepths?: boolean;
 }
 
 export interface QueueModel {
   readonly envVar: string;
+  readonly dlqEnvVar?: string;
   readonly consumer: string;
   readonly batchSize: number;
   readonly maxReceiveCount: number;

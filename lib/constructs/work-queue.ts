@@ -50,6 +50,14 @@ export class WorkQueue extends Construct {
     producer.addEnvironment(this.spec.envVar, this.queue.queueUrl);
   }
 
+  /** Lets a function read the depth of the queue and its dead-letter queue (GET /status): GetQueueAttributes only. */
+  public connectReader(reader: LambdaFunction): void {
+    this.queue.grant(reader.role, 'sqs:GetQueueAttributes');
+    this.deadLetterQueue.grant(reader.role, 'sqs:GetQueueAttributes');
+    reader.addEnvironment(this.spec.envVar, this.queue.queueUrl);
+    if (this.spec.dlqEnvVar) reader.addEnvironment(this.spec.dlqEnvVar, this.deadLetterQueue.queueUrl);
+  }
+
   /** Event source mapping with partial batch failures (and at most `maxConcurrency` invocations); the mapping grants the consume actions. */
   public connectConsumer(consumer: LambdaFunction, maxConcurrency?: number): void {
     consumer.function.addEventSource(

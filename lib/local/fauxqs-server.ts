@@ -55,6 +55,7 @@ export async function startLocalQueues(options: { port?: number; prefix?: string
       dlqArn: dlq.queueArn,
     };
     env[spec.envVar] = created[name].url;
+    env[spec.dlqEnvVar] = created[name].dlqUrl;
   }
   const mediaBucket = server.createBucket(`${prefix}-media`).bucketName;
   env[cardPipeline.mediaBucketEnvVar] = mediaBucket;

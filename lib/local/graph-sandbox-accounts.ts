@@ -35,7 +35,13 @@ export interface SandboxTemplate {
   language: string;
   /** Placeholders in the body (`{{1}}`, `{{2}}` …): a send with another count gets 132000. */
   bodyParameters?: number;
+  /** `APPROVED` (default), `PAUSED`, `DISABLED`, `REJECTED`, `PENDING`, … as `GET /{waba-id}/message_templates` lists it. */
   status?: string;
+  /** `MARKETING`, `UTILITY` (default), `AUTHENTICATION`. */
+  category?: string;
+  id?: string;
+  rejectedReason?: string;
+  qualityScore?: string;
 }
 
 export interface SandboxWaba {
@@ -72,6 +78,9 @@ export interface SandboxApp {
   id: string;
   secret: string;
   name: string;
+  /** The app's webhook subscriptions (`GET /{app-id}/subscriptions`). Unset: whatsapp_business_account with the
+   *  sandbox's webhook URL and the messages, template, quality and account fields. */
+  subscriptions?: { object: string; callbackUrl: string; active: boolean; fields: string[] }[];
 }
 
 export interface SandboxAccountModel {

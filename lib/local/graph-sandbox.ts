@@ -32,6 +32,7 @@ import {
 } from './graph-sandbox-errors.js';
 import { checkSend } from './graph-sandbox-messages.js';
 import { checkMediaUpload, newMediaId } from './graph-sandbox-media.js';
+import { listAppSubscriptions, listTemplates } from './graph-sandbox-waba.js';
 import { deliverWebhook, metaJson, statusPayload, type StatusStep, type WebhookDelivery } from './graph-sandbox-webhooks.js';
 import { closeSandbox, listenForUrl, sleep } from './sandbox-server.js';
 
@@ -307,6 +308,18 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
     }
     if (second === 'phone_numbers' && method === 'GET' && !third) return replyToPhoneList(first, query, caller, reply, replyError);
     if (second === 'subscribed_apps' && !third && (method === 'GET' || method === 'POST')) return replyToSubscribedApps(method, first, caller, reply, replyError);
+    if (second === 'message_templates' && !third && method === 'GET') {
+      const waba = findWaba(accounts, first);
+      if (!waba || !canSeeWaba(caller, waba.id)) return replyError(objectNotFound('GET', first));
+      const scopeError = requireScope(caller, MANAGEMENT_SCOPE);
+      if (scopeError) return replyError(scopeError);
+      const answer = listTemplates(waba, query, `${baseUrl}${url.pathname}`);
+      return answer.ok ? reply(answer.status, answer.body) : replyError(answer.error);
+    }
+    if (second === 'subscriptions' && !third && method === 'GET') {
+      const answer = listAppSubscriptions(accounts, first, caller, opts.webhookUrl);
+      return answer.ok ? reply(answer.status, answer.body) : replyError(answer.error);
+    }
     return replyError({ message: `Unknown path components: /${segments.slice(1).join('/')}`, type: 'OAuthException', code: 2500, httpStatus: 400 });
   }
 

@@ -19,6 +19,8 @@ export const httpHandlers: Record<RoutedFunction, () => Promise<{ handler: HttpH
   sendApi: () => import('../../lambdas/handlers/send-api.js'),
   diagnose: () => import('../../lambdas/handlers/diagnose.js'),
   contactsApi: () => import('../../lambdas/handlers/contacts-api.js'),
+  usersApi: () => import('../../lambdas/handlers/users-api.js'),
+  statusApi: () => import('../../lambdas/handlers/status-api.js'),
 };
 
 /** Called by the local queue pollers (lib/local/queue-poller.ts) with SQS events, as Lambda's event source would. */

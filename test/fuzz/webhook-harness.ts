@@ -29,6 +29,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+import { createEventLog } from '../../lambdas/adapters/dynamo/event-log.js';
+import { createUserStore } from '../../lambdas/adapters/dynamo/user-store.js';
+
 export async function startHarness(): Promise<Harness> {
   const db = await startTestDynamo();
   const doc = DynamoDBDocumentClient.from(db.client, { marshallOptions: MARSHALL_OPTIONS });
@@ -41,7 +44,12 @@ export async function startHarness(): Promise<Harness> {
     db,
     messages,
     store: { contacts, messages, archive: createDeliveryArchive(doc, db.tableNames.messages), work: { enqueue: async (j) => void jobs.push(...j) } },
-    admin: createAdminHandler({ contacts, messages }),
+    admin: createAdminHandler({
+      contacts,
+      messages,
+      users: createUserStore(doc, db.tableNames.contacts),
+      events: createEventLog(doc, db.tableNames.messages),
+    }),
     jobs,
     metrics,
     sink: { emit: (name: string, value: number, ..._dimensions: unknown[]) => void metrics.push({ name, value }) },

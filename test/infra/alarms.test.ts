@@ -170,3 +170,25 @@ describe('token alarms (token-lifecycle.ts) watch the series token-watch emits t
     expectNotifiesTopic(alarmProps(lifecycle!.rotationErrorsAlarm));
   });
 });
+
+describe('account alarms: templates blocked, number quality, account restricted (webhook events, any one in 5 minutes)', () => {
+  it.each([
+    ['TemplateBlocked', 'TemplateAlerts', ['PAUSED', 'DISABLED', 'REJECTED']],
+    ['NumberQualityLow', 'NumberQualityAlerts', ['RED', 'FLAGGED']],
+    ['AccountRestricted', 'AccountAlerts', ['ACCOUNT_RESTRICTION', 'ACCOUNT_VIOLATION', 'DISABLED_UPDATE', 'ACCOUNT_DELETED', 'ACCOUNT_OFFBOARDED']],
+  ] as const)('%s sums %s over every state', (id, metric, states) => {
+    const p = mine(id);
+    expect(p).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    expect((p.Metrics ?? []).find((m) => m.Expression)?.Expression).toBe(states.map((s) => `FILL(${s.toLowerCase()}, 0)`).join(' + '));
+    for (const state of states) {
+      const m = (p.Metrics ?? []).find((x) => x.Id === state.toLowerCase());
+      expect(m?.MetricStat, state).toEqual({
+        Metric: { Namespace: METRIC_NAMESPACE, MetricName: metric, Dimensions: expect.arrayContaining([{ Name: 'service', Value: METRIC_SERVICE }, { Name: 'state', Value: state }]) },
+        Stat: 'Sum',
+        Period: 300,
+      });
+    }
+    expect(p.AlarmDescription).toMatch(/GET \/events|wa events/);
+    expectNotifiesTopic(p);
+  });
+});

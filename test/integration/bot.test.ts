@@ -49,6 +49,38 @@ async function adminGet(path: string): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
 }
 
+async function putUser(id: string, body: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${stack.url}/users/${encodeURIComponent(id)}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.status;
+}
+
+describe('/status for admins', () => {
+  it('a number mapped as admin gets the system state in its language; staff and customers get their cards', async () => {
+    expect(await putUser('+1 415 555 0177', { userId: 'ops-1', role: 'admin', name: 'Ops' })).toBe(201);
+    const id = await customerSays('/status', { waId: '14155550177', name: 'John Ops' });
+    const text = bodyText(await replyTo(id));
+    expect(text).toMatch(/^System status: (Everything is working\.|Needs attention\.)\n/);
+    expect(text).toMatch(/^• outbound: \d+ waiting, \d+ in progress, 0 dead letters$/m);
+    expect(text).toMatch(/^• card: 0 waiting, 0 in progress, 0 dead letters$/m);
+    expect(text).toMatch(/^Access token: valid, (59|60) day\(s\) left$/m);
+    expect(text).toMatch(/^Last inbound message: \d+ \w+ 20\d\d, \d\d:\d\d UTC$/m);
+
+    expect(await putUser('79161230077', { userId: 'ops-2', role: 'admin' })).toBe(201);
+    const ru = await customerSays('/статус', { waId: '79161230077', name: 'Иван' });
+    const ruText = bodyText(await replyTo(ru));
+    expect(ruText).toMatch(/^Состояние системы: /);
+    expect(ruText).toMatch(/^Токен доступа: действителен, осталось дней: (59|60)$/m);
+
+    expect(await putUser('14155550178', { userId: 'st-1', role: 'staff' })).toBe(201);
+    const staff = await customerSays('/status', { waId: '14155550178', name: 'Jane Staff' });
+    expect(bodyText(await replyTo(staff))).toBe(statusText('en', { cardContacts: 0 }));
+  });
+});
+
 describe('bot commands through local mode', () => {
   it('answers /start in English to an English-speaking customer, from the number they wrote to', async () => {
     const id = await customerSays('/start', { waId: '14155550100', name: 'John Smith' });

@@ -47,7 +47,9 @@ beforeEach(() => {
     META_APP_ID: DEFAULT_APP_ID,
     GRAPH_BASE_URL: sandbox.url,
     ADMIN_TOKEN: 'diagnose-admin-token',
+    WEBHOOK_CALLBACK_URL: 'https://example.com/webhooks/whatsapp',
   };
+  delete sandbox.accounts.app.subscriptions;
   out = [];
   err = [];
   vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
@@ -166,6 +168,41 @@ describe('checks against the sandbox', () => {
   });
 });
 
+describe("the app's webhook subscription (GET /{app-id}/subscriptions with the app token)", () => {
+  it('passes when it points at this deployment with messages, asking with the app token', async () => {
+    const c = byId(await report(), 'app-webhook');
+    expect(c).toMatchObject({ status: 'ok', detail: 'https://example.com/webhooks/whatsapp with 4 field(s) including messages' });
+    expect(sandbox.requests.find((q) => q.path === `/${DEFAULT_APP_ID}/subscriptions`)).toMatchObject({ status: 200, token: `${DEFAULT_APP_ID}|${APP_SECRET}` });
+  });
+
+  it('fails for another callback URL, a subscription without messages, or none at all', async () => {
+    env['WEBHOOK_CALLBACK_URL'] = 'https://new.example.org/webhooks/whatsapp';
+    expect(byId(await report(), 'app-webhook')).toMatchObject({ status: 'fail', detail: 'Meta sends webhooks to https://example.com/webhooks/whatsapp, but this deployment receives them at https://new.example.org/webhooks/whatsapp' });
+    sandbox.accounts.app.subscriptions = [{ object: 'whatsapp_business_account', callbackUrl: 'https://new.example.org/webhooks/whatsapp', active: true, fields: ['account_update'] }];
+    expect(byId(await report(), 'app-webhook')).toMatchObject({ status: 'fail', detail: 'https://new.example.org/webhooks/whatsapp is subscribed to account_update, not messages' });
+    sandbox.accounts.app.subscriptions = [];
+    expect(byId(await report(), 'app-webhook').status).toBe('fail');
+  });
+
+  it('without the app secret it says what is missing instead of asking with the user token', async () => {
+    env['WHATSAPP_APP_SECRET'] = '';
+    expect(byId(await report(), 'app-webhook')).toMatchObject({ status: 'warn', detail: 'not checked: the app secret is not set, so there is no app token' });
+    expect(sandbox.requests.some((q) => q.path.endsWith('/subscriptions'))).toBe(false);
+  });
+
+  it('GET /diagnose compares with the URL of the API the request came through', async () => {
+    delete env['WEBHOOK_CALLBACK_URL'];
+    const handler = createDiagnoseHandler({ sources: sourcesFromEnv(env), expiryWarnDays: 14, tokenHome: 'x' });
+    const viaApi = apiEvent('GET /diagnose', { headers: { 'x-forwarded-proto': 'https' } });
+    sandbox.accounts.app.subscriptions = [{ object: 'whatsapp_business_account', callbackUrl: `https://${viaApi.requestContext.domainName}/webhooks/whatsapp`, active: true, fields: ['messages'] }];
+    const body = JSON.parse((await handler(viaApi)).body ?? '') as DiagnoseReport;
+    expect(byId(body, 'app-webhook').status).toBe('ok');
+    sandbox.accounts.app.subscriptions[0]!.callbackUrl = 'https://old.example.com/webhooks/whatsapp';
+    const stale = JSON.parse((await handler(viaApi)).body ?? '') as DiagnoseReport;
+    expect(byId(stale, 'app-webhook').hint).toContain(`use https://${viaApi.requestContext.domainName}/webhooks/whatsapp`);
+  });
+});
+
 describe('GET /diagnose', () => {
   it('answers the report as JSON for the admin route', async () => {
     const handler = createDiagnoseHandler({ sources: sourcesFromEnv(env), expiryWarnDays: 14, tokenHome: 'x' });
@@ -173,7 +210,7 @@ describe('GET /diagnose', () => {
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body ?? '') as DiagnoseReport;
     expect(body.ok).toBe(true);
-    expect(body.checks).toHaveLength(18);
+    expect(body.checks).toHaveLength(19);
     expect(JSON.stringify(body)).not.toContain(TOKEN);
     expect(JSON.stringify(body)).not.toContain(APP_SECRET);
     const other = await handler(apiEvent('GET /nope'));

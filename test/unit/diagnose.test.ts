@@ -32,6 +32,8 @@ function healthy(): DiagnoseFacts {
     wabas: [{ id: WABA, name: 'Test WABA', phoneNumbers: [{ id: PHONE, displayPhoneNumber: '+1 555-093-4873' }], subscribedAppIds: [APP], subscribedAppNames: ['Sandbox App'] }],
     verifyTokenSet: true,
     appSecretSet: true,
+    appSubscriptions: { ok: true, list: [{ object: 'whatsapp_business_account', callbackUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/webhooks/whatsapp', active: true, fields: ['messages', 'account_update'] }] },
+    callbackUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/webhooks/whatsapp/',
   };
 }
 
@@ -58,7 +60,7 @@ describe('a healthy configuration', () => {
     expect(report.checks.map((c) => c.id)).toEqual([
       'token-present', 'token-valid', 'token-type', 'token-scopes', 'token-expiry', 'app-id', 'phone-configured', 'phone-not-waba',
       'phone-exists', 'phone-waba-visible', 'phone-status', 'phone-verified-name', 'phone-quality', 'phone-messaging-limit',
-      'phone-throughput', 'app-subscribed', 'verify-token', 'app-secret',
+      'phone-throughput', 'app-subscribed', 'app-webhook', 'verify-token', 'app-secret',
     ]);
     for (const c of report.checks) expect(c.hint, c.id).toBe('');
   });
@@ -97,6 +99,15 @@ const cases: Case[] = [
   ['app-subscribed', 'fail', (f) => { f.wabas[0]!.subscribedAppIds = ['42']; }, /Subscribe it/],
   ['app-subscribed', 'warn', (f) => { delete f.appId; }, /META_APP_ID/],
   ['app-subscribed', 'fail', (f) => { delete f.wabas[0]!.subscribedAppIds; f.wabas[0]!.subscribedAppsError = { code: 200, message: 'Permission', hint: 'needs management' }; }, /needs management/],
+  ['app-webhook', 'fail', (f) => { f.appSubscriptions = { ok: true, list: [] }; }, /Callback URL and verify token/],
+  ['app-webhook', 'fail', (f) => { f.appSubscriptions = { ok: true, list: [{ object: 'page', active: true, fields: ['messages'] }] }; }, /Callback URL/],
+  ['app-webhook', 'fail', (f) => { f.appSubscriptions = { ok: true, list: [{ object: 'whatsapp_business_account', callbackUrl: 'https://old.example.com/hook', active: true, fields: ['messages'] }] }; }, /use https:\/\/abc\.execute-api/],
+  ['app-webhook', 'fail', (f) => { f.appSubscriptions = { ok: true, list: [{ object: 'whatsapp_business_account', callbackUrl: f.callbackUrl!, active: true, fields: ['account_update'] }] }; }, /messages field/],
+  ['app-webhook', 'fail', (f) => { f.appSubscriptions = { ok: true, list: [{ object: 'whatsapp_business_account', callbackUrl: f.callbackUrl!, active: false, fields: ['messages'] }] }; }, /deactivates/],
+  ['app-webhook', 'fail', (f) => { f.appSubscriptions = { ok: false, failure: { code: 15, message: 'must be called with an app access_token' } }; }, /app secret belongs/],
+  ['app-webhook', 'warn', (f) => { delete f.callbackUrl; }, /WEBHOOK_CALLBACK_URL/],
+  ['app-webhook', 'warn', (f) => { delete f.appSubscriptions; }, /app secret/],
+  ['app-webhook', 'warn', (f) => { delete f.appId; }, /META_APP_ID/],
   ['verify-token', 'fail', (f) => { f.verifyTokenSet = false; }, /Configuration/],
   ['app-secret', 'fail', (f) => { f.appSecretSet = false; }, /401/],
 ];
@@ -160,6 +171,6 @@ describe('dependent checks', () => {
     expect(text).toMatch(/^OK\s+Access token is set\s+found in WHATSAPP_ACCESS_TOKEN$/m);
     expect(text).toMatch(/^FAIL\s+Webhook verify token is set\s+empty or missing$/m);
     expect(text).toMatch(/-> Set the verify token/);
-    expect(text).toMatch(/17 ok, 0 warn, 1 fail$/);
+    expect(text).toMatch(/18 ok, 0 warn, 1 fail$/);
   });
 });

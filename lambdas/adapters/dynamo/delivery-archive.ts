@@ -16,6 +16,8 @@ export const QUARANTINE_PART_BYTES = 300 * 1024;
 
 export const quarantinePk = (sha256: string) => `quarantine#${sha256}`;
 export const eventKey = (dedupeKey: string) => ({ pk: `event#${dedupeKey}`, sk: 'event' });
+/** The byContact partition every event is listed under (GET /events): no contact id starts with `#`. */
+export const EVENTS_PARTITION = '#events';
 
 export function createDeliveryArchive(db: DynamoDBDocumentClient, tableName: string): DeliveryArchive {
   return {
@@ -61,6 +63,9 @@ export function createDeliveryArchive(db: DynamoDBDocumentClient, tableName: str
               // The parsed form of a call event (field `calls`), readable without parsing `raw`.
               ...(event.call ? { call: event.call } : {}),
               receivedAt,
+              contactId: EVENTS_PARTITION,
+              // The provider's time when it gave one (Meta does for these fields), so a redelivery sorts the same.
+              convSk: `${event.timestamp ?? receivedAt}#${event.dedupeKey}`,
               expiresAt: epochSeconds(receivedAt) + EVENT_DAYS * DAY_SECONDS,
             },
             ConditionExpression: 'attribute_not_exists(pk)',

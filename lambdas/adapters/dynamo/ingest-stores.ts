@@ -6,6 +6,7 @@ import type { IngestDeps } from '../../domain/inbound/ingest.js';
 import { cardQueueFromEnv } from '../queues/card-queue.js';
 import { createContactStore } from './contact-store.js';
 import { createDeliveryArchive } from './delivery-archive.js';
+import { createInboundHeartbeat } from './inbound-heartbeat.js';
 import { dynamo } from './dynamo-client.js';
 import { optionalEnv, tableNameFromEnv } from '../runtime/env.js';
 import { logger } from '../runtime/logger.js';
@@ -25,6 +26,7 @@ export function ingestStoresFromEnv(): IngestStores {
     contacts: createContactStore(dynamo, tableNameFromEnv('contacts')),
     messages: createMessageStore(dynamo, messagesTable),
     archive: createDeliveryArchive(dynamo, messagesTable),
+    heartbeat: createInboundHeartbeat(dynamo, messagesTable),
     ...(outboundUrl
       ? { work: createWorkSink({ outbound: createJobQueue(outboundUrl), ...(card ? { card } : {}), warn: (m, f) => logger.warn(m, f) }) }
       : {}),

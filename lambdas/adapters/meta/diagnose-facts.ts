@@ -3,6 +3,7 @@
 // (with the hint graph-errors.ts maps for it) rather than thrown, so one broken piece never hides the rest.
 import type { DiagnoseFacts, FetchFailure, PhoneNumberFacts, WabaFacts } from '../../domain/diagnose/diagnose.js';
 import type { WazzupFacts } from '../../domain/diagnose/wazzup-diagnose.js';
+import type { AppSubscription } from '../../domain/diagnose/webhook-subscription.js';
 import { wazzupClientFromEnv } from '../wazzup/wazzup-channel.js';
 import { WazzupError } from '../wazzup/wazzup-client.js';
 import { wabaIdsOf, type TokenFacts } from '../../domain/token/token-health.js';
@@ -30,6 +31,10 @@ export interface FactSources {
   appId?: string;
   phoneNumberId?: string;
   secretIsSet: (name: 'verifyToken' | 'appSecret') => Promise<boolean>;
+  /** `{app-id}|{app-secret}` for the app's own edges (GET /{app-id}/subscriptions); undefined without both. */
+  appToken?: () => Promise<string | undefined>;
+  /** Where this deployment receives Meta's webhooks, when known (WEBHOOK_CALLBACK_URL, or the API's own URL). */
+  callbackUrl?: string;
   /** The Wazzup24 facts; resolves undefined when Wazzup24 is not configured (no API key). */
   wazzup?: () => Promise<WazzupFacts | undefined>;
 }
@@ -88,6 +93,16 @@ function namesWabaNode(error: unknown): boolean {
   return error instanceof GraphError && error.code === 100 && /WhatsAppBusinessAccount/.test(`${error.error.message} ${error.error.details ?? ''}`);
 }
 
+function appSubscription(raw: Record<string, unknown>): AppSubscription {
+  const fields = Array.isArray(raw['fields']) ? raw['fields'] : [];
+  return {
+    object: String(raw['object'] ?? ''),
+    active: raw['active'] === true,
+    fields: fields.map((f) => (typeof f === 'string' ? f : String((f as Record<string, unknown>)?.['name'] ?? ''))).filter(Boolean),
+    ...(typeof raw['callback_url'] === 'string' ? { callbackUrl: raw['callback_url'] } : {}),
+  };
+}
+
 export async function gatherDiagnoseFacts(src: FactSources): Promise<DiagnoseFacts> {
   const [facts, wazzup] = await Promise.all([gatherMetaFacts(src), src.wazzup?.()]);
   if (wazzup) facts.wazzup = wazzup;
@@ -128,6 +143,16 @@ async function gatherMetaFacts(src: FactSources): Promise<DiagnoseFacts> {
   const facts: DiagnoseFacts = { tokenPresent: false, wabas: [], verifyTokenSet, appSecretSet };
   if (src.appId) facts.appId = src.appId;
   if (src.phoneNumberId) facts.phoneNumberId = src.phoneNumberId;
+  if (src.callbackUrl) facts.callbackUrl = src.callbackUrl;
+  const appToken = src.appId && src.appToken ? await src.appToken().catch(() => undefined) : undefined;
+  if (src.appId && appToken) {
+    try {
+      const list = await src.graphFor(appToken).getAppSubscriptions(src.appId, appToken);
+      facts.appSubscriptions = { ok: true, list: list.map(appSubscription) };
+    } catch (error) {
+      facts.appSubscriptions = { ok: false, failure: failureOf(error) };
+    }
+  }
 
   const token = await src.readToken().catch(() => undefined);
   if (!token) return facts;
@@ -192,8 +217,14 @@ export function sourcesFromEnv(env: NodeJS.ProcessEnv = process.env, reader: Sec
     inspect: (token) => authority.inspect(token),
     graphFor: (token) => graphFor(token, config.graph),
     secretIsSet: async (name) => (await reader.get(name).catch(() => '')).trim() !== '',
+    async appToken() {
+      const secret = (await reader.get('appSecret').catch(() => '')).trim();
+      return config.appId && secret ? `${config.appId}|${secret}` : undefined;
+    },
     wazzup: () => gatherWazzupFacts(reader, env),
   };
+  const callbackUrl = optionalEnv('WEBHOOK_CALLBACK_URL', env);
+  if (callbackUrl) sources.callbackUrl = callbackUrl;
   if (config.appId) sources.appId = config.appId;
   if (config.phoneNumberId) sources.phoneNumberId = config.phoneNumberId;
   return sources;

@@ -316,6 +316,21 @@ export class GraphClient {
     return this.listAll(`${segment(wabaId)}/subscribed_apps`, {});
   }
 
+  /** Every message template of a WABA (name, language, status, category, id), following the `after` cursor. */
+  async listTemplates(wabaId: string, fields: string[] = ['name', 'language', 'status', 'category', 'id']): Promise<Record<string, unknown>[]> {
+    return this.listAll(`${segment(wabaId)}/message_templates`, { fields: fields.join(','), limit: '100' });
+  }
+
+  /** `GET /{app-id}/subscriptions`: the app's webhook subscriptions (object, callback_url, active, fields); needs the
+   *  app token `{app-id}|{app-secret}`. */
+  async getAppSubscriptions(appId: string, appToken: string): Promise<Record<string, unknown>[]> {
+    const res = await this.call('GET', `${segment(appId)}/subscriptions`, {
+      auth: { kind: 'bearer', token: appToken },
+      secrets: [appToken, appToken.split('|')[1] ?? appToken],
+    });
+    return arrayOf(res['data']).filter(isRecord);
+  }
+
   async subscribeApp(wabaId: string): Promise<{ success: boolean }> {
     const res = await this.call('POST', `${segment(wabaId)}/subscribed_apps`, {});
     return { success: res['success'] === true };

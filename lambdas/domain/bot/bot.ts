@@ -2,7 +2,9 @@
 // the reply itself goes out through the sender like every other message.
 import { detectCommand, type Command } from './commands.js';
 import { guessLanguage, type Lang } from './language.js';
+import type { SystemStatus } from '../operations/system-status.js';
 import type { AckJob, CommandJob, ContactRecord, MessageStore } from '../shared/ports.js';
+import { adminStatusText } from './admin-texts.js';
 import {
   cardReceivedText,
   helpText,
@@ -30,6 +32,12 @@ export interface LanguageStore {
   setLanguage(contactId: string, lang: Lang): Promise<void>;
 }
 
+/** What `/status` needs to answer an admin (a number or BSUID mapped with role `admin`) with the system's state. */
+export interface AdminStatus {
+  isAdmin(contact: ContactRecord): Promise<boolean>;
+  status(): Promise<SystemStatus>;
+}
+
 export interface BotDeps {
   contacts: LanguageStore;
   messages: Pick<MessageStore, 'get'>;
@@ -38,6 +46,8 @@ export interface BotDeps {
   defaultLang?: Lang;
   /** IANA zone for dates in `/status` (BOT_TIME_ZONE). Default UTC. */
   timeZone?: string;
+  /** Absent: every `/status` is the customer's. */
+  admin?: AdminStatus;
 }
 
 export interface BotReply {
@@ -84,9 +94,13 @@ export async function replyToCommand(job: CommandJob, contact: ContactRecord, de
     case 'help':
       text = helpText(lang);
       break;
-    case 'status':
-      text = statusText(lang, await deps.cards.facts(contact.id), deps.timeZone ? { timeZone: deps.timeZone } : {});
+    case 'status': {
+      const options = deps.timeZone ? { timeZone: deps.timeZone } : {};
+      text = deps.admin && (await deps.admin.isAdmin(contact))
+        ? adminStatusText(lang, await deps.admin.status(), options)
+        : statusText(lang, await deps.cards.facts(contact.id), options);
       break;
+    }
     case 'lang':
       if (command.lang) {
         await deps.contacts.setLanguage(contact.id, command.lang);

@@ -28,8 +28,16 @@ export type CheckId =
   | 'phone-messaging-limit'
   | 'phone-throughput'
   | 'app-subscribed'
+  | 'app-webhook'
   | 'verify-token'
   | 'app-secret'
   | 'wazzup-key'
   | 'wazzup-channel'
   | 'wazzup-webhook';
+
+/** A Graph call that failed: the mapped code and the hint graph-errors.ts gives for it. */
+export interface FetchFailure {
+  code: number;
+  message: string;
+  hint?: string;
+}

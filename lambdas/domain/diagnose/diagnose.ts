@@ -3,16 +3,12 @@
 // do; a check whose prerequisite failed says so instead of guessing. The two classic support cases get the
 // loudest hints: an expired or wrong token, and a WABA id configured where the phone number id belongs.
 import { wazzupChecks, type WazzupFacts } from './wazzup-diagnose.js';
+import { webhookSubscriptionCheck, type WebhookSubscriptionFacts } from './webhook-subscription.js';
 import { assessToken, describeHealth, MANAGEMENT_SCOPE, MESSAGING_SCOPE, type TokenFacts, type TokenHealth } from '../token/token-health.js';
 
-import type { CheckId, CheckResult, CheckStatus } from './check.js';
+import type { CheckId, CheckResult, CheckStatus, FetchFailure } from './check.js';
 
-/** A Graph call that failed: the mapped code and the hint graph-errors.ts gives for it. */
-export interface FetchFailure {
-  code: number;
-  message: string;
-  hint?: string;
-}
+export type { FetchFailure } from './check.js';
 
 export interface PhoneNumberFacts {
   id: string;
@@ -36,7 +32,7 @@ export interface WabaFacts {
   subscribedAppsError?: FetchFailure;
 }
 
-export interface DiagnoseFacts {
+export interface DiagnoseFacts extends Pick<WebhookSubscriptionFacts, 'appSubscriptions' | 'callbackUrl'> {
   tokenPresent: boolean;
   /** debug_token's answer, or why it could not be asked. */
   debug?: { ok: true; facts: TokenFacts } | { ok: false; failure: FetchFailure };
@@ -103,6 +99,7 @@ export function diagnose(facts: DiagnoseFacts, options: DiagnoseOptions): Diagno
 
   // ----- phone number
   phoneChecks(facts, health, add, blocked);
+  checks.push(webhookSubscriptionCheck(facts));
 
   // ----- webhook secrets
   if (facts.verifyTokenSet) add('verify-token', 'Webhook verify token is set', 'ok', 'set');

@@ -1,6 +1,7 @@
 // The webhook's use case: persist everything a parsed delivery holds, exactly once, then hand off work.
 // It returns only when every write has succeeded; any failure propagates so the caller answers 500 and
 // Meta redelivers, and the idempotent writes make that retry store each item once.
+import { eventAlerts, type EventAlert } from '../operations/events.js';
 import { identityKey } from '../shared/contact-identity.js';
 import { mapLimit } from '../shared/map-limit.js';
 import type { MetricSink } from '../shared/metric-catalog.js';
@@ -29,6 +30,13 @@ export interface IngestDeps {
   concurrency?: number;
   /** InboundMessages by type, Statuses by state, DuplicatesSkipped: emitted once per delivery, after persistence. */
   metrics?: MetricSink;
+  /** Remembers the newest inbound message time per channel (GET /status `lastInboundAt`). */
+  heartbeat?: InboundHeartbeat;
+}
+
+export interface InboundHeartbeat {
+  /** Moves the channel's last inbound time forward to `at` (never back). */
+  inbound(channel: Channel, at: string): Promise<void>;
 }
 
 export interface Tally {
@@ -79,6 +87,16 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
     return deps.archive.recordEvent(event, receivedAt);
   });
 
+  if (deps.heartbeat) {
+    const newest = new Map<Channel, string>();
+    // Duplicates count too: a first attempt that stored the message may have died before this write.
+    delivery.messages.forEach((m) => {
+      if (m.echo === true || m.direction === 'out') return;
+      if (m.timestamp > (newest.get(m.channel) ?? '')) newest.set(m.channel, m.timestamp);
+    });
+    for (const [channel, at] of newest) await deps.heartbeat.inbound(channel, at);
+  }
+
   // After persistence, so a job never refers to a message that is not stored. Duplicates enqueue again
   // (the first attempt may have died between storing and enqueueing); consumers dedupe by message id.
   if (deps.work && jobs.length) await deps.work.enqueue(jobs);
@@ -91,6 +109,11 @@ export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps)
     });
     const parked = statusOutcomes.filter((o) => o === 'parked').length;
     if (parked) deps.metrics.emit('UnstoredStatuses', parked);
+    // A redelivered event raised its alert the first time.
+    delivery.events.forEach((event, i) => {
+      if (eventOutcomes[i] !== 'stored') return;
+      for (const alert of eventAlerts(event)) if (deps.metrics) emitAlert(deps.metrics, alert);
+    });
   }
 
   return {
@@ -109,6 +132,17 @@ function emitDeliveryMetrics(
   for (const [type, n] of countBy(counts.messageTypes)) sink.emit('InboundMessages', n, { type });
   for (const [state, n] of countBy(counts.statusStates)) sink.emit('Statuses', n, { state });
   if (counts.duplicates) sink.emit('DuplicatesSkipped', counts.duplicates);
+}
+
+function emitAlert(sink: MetricSink, alert: EventAlert): void {
+  switch (alert.metric) {
+    case 'TemplateAlerts':
+      return sink.emit('TemplateAlerts', 1, { state: alert.state });
+    case 'NumberQualityAlerts':
+      return sink.emit('NumberQualityAlerts', 1, { state: alert.state });
+    case 'AccountAlerts':
+      return sink.emit('AccountAlerts', 1, { state: alert.state });
+  }
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

@@ -43,6 +43,11 @@ export type OutboundResult = (typeof OUTBOUND_RESULTS)[number];
 /** Graph codes that page someone: 190 the access token is invalid or expired, 368 the account is blocked. */
 export const PAGING_GRAPH_CODES = ['190', '368'] as const;
 
+/** States of the account alerts: domain/operations/events.ts decides which webhook raises which. */
+export const TEMPLATE_ALERT_VALUES = ['PAUSED', 'DISABLED', 'REJECTED'] as const;
+export const NUMBER_ALERT_VALUES = ['RED', 'FLAGGED'] as const;
+export const ACCOUNT_ALERT_VALUES = ['ACCOUNT_RESTRICTION', 'ACCOUNT_VIOLATION', 'DISABLED_UPDATE', 'ACCOUNT_DELETED', 'ACCOUNT_OFFBOARDED'] as const;
+
 export const METRICS = {
   InboundMessages: {
     unit: 'Count',
@@ -157,6 +162,33 @@ export const METRICS = {
     row: 'health',
     stats: ['Minimum'],
     emittedBy: 'wazzup-webhook (handlers/wazzup-webhook.ts)',
+  },
+  TemplateAlerts: {
+    unit: 'Count',
+    dimensions: ['state'],
+    description: 'message_template_status_update webhooks saying a template became PAUSED, DISABLED or REJECTED (sends with it fail)',
+    row: 'health',
+    stats: ['Sum'],
+    values: { state: TEMPLATE_ALERT_VALUES },
+    emittedBy: 'webhook (domain/inbound/ingest.ts, domain/operations/events.ts)',
+  },
+  NumberQualityAlerts: {
+    unit: 'Count',
+    dimensions: ['state'],
+    description: 'phone_number_quality_update webhooks saying the number is FLAGGED or its quality dropped to RED',
+    row: 'health',
+    stats: ['Sum'],
+    values: { state: NUMBER_ALERT_VALUES },
+    emittedBy: 'webhook (domain/inbound/ingest.ts, domain/operations/events.ts)',
+  },
+  AccountAlerts: {
+    unit: 'Count',
+    dimensions: ['state'],
+    description: 'account_update webhooks that restrict or end sending (restriction, violation, ban, deletion, offboarding)',
+    row: 'health',
+    stats: ['Sum'],
+    values: { state: ACCOUNT_ALERT_VALUES },
+    emittedBy: 'webhook (domain/inbound/ingest.ts, domain/operations/events.ts)',
   },
   TokenDaysToExpiry: {
     unit: 'None',

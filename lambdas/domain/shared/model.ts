@@ -130,6 +130,13 @@ export interface ParsedDelivery {
   events: AccountEvent[];
 }
 
+/** The business's own user a sender's number or BSUID is mapped to (PUT /users/{id}). */
+export interface UserRef {
+  userId: string;
+  role: 'admin' | 'staff' | 'customer';
+  name?: string;
+}
+
 /** A message as the admin API shows it (`GET /messages/{id}`). */
 export interface MessageView {
   id: string;
@@ -145,6 +152,8 @@ export interface MessageView {
   media?: MediaRef;
   context?: InboundMessage['context'];
   errors?: ProviderError[];
+  /** The mapped user of the message's contact, when there is one. */
+  user?: UserRef;
 }
 
 /** A contact as the admin API shows it (`GET /contacts/{id}`). */
@@ -167,4 +176,6 @@ export interface ContactView {
   /** Set on contacts created from a business card: who sent it, in which message. */
   sourceContactId?: string;
   sourceMessageId?: string;
+  /** The mapped user (GET /contacts/{id}): `userId` above is Meta's BSUID, this is the business's own user. */
+  user?: UserRef;
 }

@@ -1,0 +1,42 @@
+// `wa subscribe`: subscribes the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps with the access
+// token, whose app is the one subscribed), then reads the list back to confirm. Without this Meta sends the
+// number's messages nowhere, however the callback URL is set.
+import { parseCommand, usageError, UsageError, type Flags } from './args.js';
+import { graphFailure, graphTarget } from './graph-target.js';
+
+export const description = "subscribe the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps)";
+
+const USAGE = `usage: wa subscribe [--waba <id>] [--json]
+Subscribes the access token's app to the WhatsApp Business Account's webhooks and lists the subscribed apps.
+Reads WHATSAPP_ACCESS_TOKEN (and GRAPH_BASE_URL for the local sandbox); the WABA is chosen as in wa templates.
+The app's callback URL and its fields (messages) are set in App Dashboard > WhatsApp > Configuration:
+\`wa diagnose\` checks both.
+exit code: 0 subscribed, 1 Graph refused, 2 usage or configuration error`;
+
+const options = { waba: { type: 'string', value: '<id>', description: 'the WABA id (default: the one the phone number belongs to)' }, json: { type: 'boolean', description: 'print the answer as one JSON document' } } as const satisfies Flags;
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  try {
+    const { graph, wabaId } = await graphTarget(env, v.waba);
+    const { success } = await graph.subscribeApp(wabaId);
+    const apps = (await graph.getSubscribedApps(wabaId)).map((entry) => {
+      const data = (entry['whatsapp_business_api_data'] ?? entry) as Record<string, unknown>;
+      return { id: String(data['id'] ?? ''), name: String(data['name'] ?? '') };
+    });
+    if (v.json) console.log(JSON.stringify({ wabaId, subscribed: success, apps }));
+    else {
+      console.log(success ? `subscribed to WABA ${wabaId}` : `Graph did not confirm the subscription to WABA ${wabaId}`);
+      for (const app of apps) console.log(`  app ${app.id}${app.name ? `  ${app.name}` : ''}`);
+    }
+    return success ? 0 : 1;
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message, USAGE);
+    const message = graphFailure(error);
+    if (v.json) console.log(JSON.stringify({ error: message }));
+    else console.error(`subscribe: ${message}`);
+    return 1;
+  }
+}
