@@ -6,23 +6,9 @@
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Client } from '@smithy/types';
 import { tables, type TableName } from '../lib/resources.js';
+import type { KindUsage } from '../lib/cost/usage.js';
 
-export interface DynamoTally {
-  calls: number;
-  readUnits: number;
-  writeUnits: number;
-  /** Writes to global secondary indexes (projection ALL): not in dynalite's ConsumedCapacity. */
-  indexWriteUnits: number;
-  /** Conditional writes that failed: DynamoDB still charges them (1 unit per KB of the item); dynalite does not. */
-  failedWriteUnits: number;
-  byOperation: Record<string, number>;
-}
-
-export interface Tally {
-  dynamo: DynamoTally;
-  sqs: Record<string, number>;
-  s3: Record<string, number>;
-}
+export type Tally = Pick<KindUsage, 'dynamo' | 'sqs' | 's3'>;
 
 export const emptyTally = (): Tally => ({
   dynamo: { calls: 0, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, failedWriteUnits: 0, byOperation: {} },

@@ -7,67 +7,21 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { functions, tables, type FunctionName, type QueueName, type TableName } from '../lib/resources.js';
-import { startDynalite } from '../lib/local/dynalite-server.js';
 import { ensureTables } from '../lib/local/tables.js';
 import { startLocalQueues } from '../lib/local/fauxqs-server.js';
 import { localSqsClient, toSqsRecord } from '../lib/local/queue-poller.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox } from '../lib/local/graph-sandbox.js';
 import { mediaDelivery, metaJson, statusDelivery, textDelivery, type Customer } from '../lib/local/meta-payloads.js';
 import { apiEvent, deliveryEvent } from '../test/support/api-events.js';
-import { emptyTally, recordAws, type Tally } from './aws-recorder.js';
-
-export type Kind = 'textNew' | 'textOngoing' | 'textReopen' | 'command' | 'status' | 'adminSend' | 'cardQr';
-
-export const KIND_LABELS: Record<Kind, string> = {
-  textNew: 'text, first from a new customer',
-  textOngoing: 'text, same customer minutes later',
-  textReopen: 'text, known customer after contactRefreshMinutes',
-  command: '/start and its reply',
-  status: 'status webhook (sent, delivered or read)',
-  adminSend: 'POST /messages (admin send)',
-  cardQr: 'card photo with a QR code, and its reply',
-};
-
-export interface Invocations {
-  count: number;
-  wallMs: number;
-  cpuMs: number;
-}
-
-export interface LogOutput {
-  lines: number;
-  bytes: number;
-  /** Of those, EMF documents (CloudWatch turns them into metrics). */
-  emfLines: number;
-}
-
-export interface KindMeasure {
-  kind: Kind;
-  /** How many were sent; every figure below is the average of one. */
-  samples: number;
-  /** API Gateway requests (webhook POSTs, admin POSTs) and their body bytes. */
-  apiRequests: number;
-  apiRequestBytes: number;
-  lambda: Partial<Record<FunctionName, Invocations>>;
-  logs: Partial<Record<FunctionName, LogOutput>>;
-  aws: Tally;
-  graphCalls: number;
-  /** Jobs that went through an SQS event source (a receive and a delete by Lambda's poller each). */
-  queueJobs: Partial<Record<QueueName, number>>;
-}
-
-export interface Measurement {
-  kinds: Record<Kind, KindMeasure>;
-  /** Distinct metric series (name + dimensions) the EMF lines of this run published. */
-  metricSeries: string[];
-  /** Stored item sizes after the run, bytes: an inbound text message, a contact profile. */
-  itemBytes: { textMessage: number; contactProfile: number };
-  /** gzip ratio of the captured log output (CloudWatch Logs bills archived data compressed). */
-  logCompression: number;
-}
+import { emptyTally, itemBytes, recordAws } from './aws-recorder.js';
+import type { Kind, KindUsage, Measurement } from '../lib/cost/usage.js';
 
 const APP_SECRET = 'cost-app-secret';
 const ACCESS_TOKEN = 'cost-access-token';
@@ -97,8 +51,9 @@ function lambdaContext(fn: FunctionName, n: number): Context {
 }
 
 export async function measureDeliveries(options: { ongoingSamples?: number } = {}): Promise<Measurement> {
-  const ongoingSamples = options.ongoingSamples ?? 10;
-  const dynalite = await startDynalite();
+  const ongoingSamples = options.ongoingSamples ?? 40;
+  // DynamoDB in a process of its own, so this process's CPU time is the handlers' (and their SDK clients').
+  const dynalite = await dynaliteProcess();
   const tableNames = Object.fromEntries(Object.keys(tables).map((t) => [t, `${PREFIX}-${t}`])) as Record<TableName, string>;
   const direct = new DynamoDBClient({ endpoint: dynalite.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   await ensureTables(direct, tableNames);
@@ -133,10 +88,10 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
   const { sqsClient } = await import('../lambdas/adapters/queues/outbound-queue.js');
   const { s3Client } = await import('../lambdas/adapters/cards/media-store.js');
 
-  let current: KindMeasure | undefined;
+  let current: KindUsage | undefined;
   let currentFn: FunctionName | undefined;
   const spare = emptyTally();
-  recordAws({ dynamo, sqs: sqsClient(), s3: s3Client() }, direct, () => current?.aws ?? spare);
+  recordAws({ dynamo, sqs: sqsClient(), s3: s3Client() }, direct, () => current ?? spare);
 
   // Every byte the handlers write, by function; Lambda's runtime ships stdout and stderr to CloudWatch Logs.
   const captured: string[] = [];
@@ -150,10 +105,15 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
       const emf = line.includes('"_aws"') && line.includes('CloudWatchMetrics');
       if (emf) for (const s of emfSeries(line)) series.add(s);
       if (!current || !currentFn) continue;
-      const log = (current.logs[currentFn] ??= { lines: 0, bytes: 0, emfLines: 0 });
+      const log = (current.logs[currentFn] ??= { lines: 0, bytes: 0, emfLines: 0, infoLines: 0, infoBytes: 0 });
+      const bytes = Buffer.byteLength(line, 'utf8');
       log.lines += 1;
-      log.bytes += Buffer.byteLength(line, 'utf8');
+      log.bytes += bytes;
       if (emf) log.emfLines += 1;
+      else if (/^\{"level":"(INFO|DEBUG)"/.test(line)) {
+        log.infoLines += 1;
+        log.infoBytes += bytes;
+      }
     }
     return true;
   }) as typeof process.stdout.write;
@@ -169,10 +129,10 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
     } finally {
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      const inv = (m.lambda[fn] ??= { count: 0, wallMs: 0, cpuMs: 0 });
+      const inv = (m.lambda[fn] ??= { count: 0, wallMs: [], cpuMs: [] });
       inv.count += 1;
-      inv.wallMs += wall;
-      inv.cpuMs += (cpu.user + cpu.system) / 1000;
+      inv.wallMs.push(wall);
+      inv.cpuMs.push((cpu.user + cpu.system) / 1000);
       currentFn = undefined;
     }
   }
@@ -197,14 +157,13 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
       current!.queueJobs[queue] = (current!.queueJobs[queue] ?? 0) + messages.length;
       const result = await invoke(consumer.fn, (ctx) => consumer.handler({ Records: messages.map((m) => toSqsRecord(m, queues.queues[queue].arn)) }, ctx));
       if (result.batchItemFailures.length) throw new Error(`${consumer.fn} failed ${result.batchItemFailures.length} job(s)`);
-      const { DeleteMessageBatchCommand } = await import('@aws-sdk/client-sqs');
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.queues[queue].url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
     }
   }
 
-  const kinds = {} as Record<Kind, KindMeasure>;
+  const kinds = {} as Record<Kind, KindUsage>;
   async function measure(kind: Kind, samples: number, run: (i: number) => Promise<void>): Promise<void> {
-    const m: KindMeasure = { kind, samples, apiRequests: 0, apiRequestBytes: 0, lambda: {}, logs: {}, aws: emptyTally(), graphCalls: 0, queueJobs: {} };
+    const m: KindUsage = { kind, samples, apiRequests: 0, apiRequestBytes: 0, lambda: {}, logs: {}, ...emptyTally(), graphCalls: 0, queueJobs: {} };
     const graphBefore = sandbox.requests.length;
     current = m;
     try {
@@ -229,7 +188,7 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
     const start = Date.now() - 6 * 60 * MINUTE;
     const regular = customer(1);
     // Warm every handler and client once, outside the tallies (Lambda's cold start is its own line).
-    current = { kind: 'textNew', samples: 0, apiRequests: 0, apiRequestBytes: 0, lambda: {}, logs: {}, aws: emptyTally(), graphCalls: 0, queueJobs: {} };
+    current = { kind: 'textNew', samples: 0, apiRequests: 0, apiRequestBytes: 0, lambda: {}, logs: {}, ...emptyTally(), graphCalls: 0, queueJobs: {} };
     await post('webhook', text(customer(99), '/help', new Date(start)));
     await drain('outbound');
     current = undefined;
@@ -265,13 +224,10 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
     process.stderr.write = writes.err;
   }
 
-  const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
-  const { itemBytes } = await import('./aws-recorder.js');
   const get = async (table: TableName, pk: string, sk: string) =>
     (await direct.send(new GetItemCommand({ TableName: tableNames[table], Key: { pk: { S: pk }, sk: { S: sk } } }))).Item;
   const message = await get('messages', `msg#${textMessageId}`, 'message');
   const profile = message?.contactId?.S ? await get('contacts', `contact#${message.contactId.S}`, 'profile') : undefined;
-  const { gzipSync } = await import('node:zlib');
   const all = Buffer.from(captured.join(''), 'utf8');
 
   sqs.destroy();
@@ -280,10 +236,32 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
   await queues.close();
   await dynalite.close();
   return {
+    settings: {
+      contactRefreshMinutes: Number(process.env.CONTACT_REFRESH_MINUTES ?? 0),
+      logLambdaContext: process.env.LOG_LAMBDA_CONTEXT === 'full' ? 'full' : 'compact',
+    },
     kinds,
     metricSeries: [...series].sort(),
     itemBytes: { textMessage: message ? itemBytes(message) : 0, contactProfile: profile ? itemBytes(profile) : 0 },
     logCompression: all.byteLength ? gzipSync(all, { level: 6 }).byteLength / all.byteLength : 1,
+  };
+}
+
+/** dynalite (in memory) in a child process. */
+async function dynaliteProcess(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const module = pathToFileURL(fileURLToPath(new URL('../lib/local/dynalite-server.ts', import.meta.url))).href;
+  const script = `import { startDynalite } from ${JSON.stringify(module)}; const d = await startDynalite(); process.stdout.write(d.endpoint + '\\n');`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  const endpoint = await new Promise<string>((ok, fail) => {
+    child.stdout.once('data', (d) => ok(String(d).trim()));
+    child.once('exit', (code) => fail(new Error(`dynalite exited with ${code}`)));
+  });
+  return {
+    endpoint,
+    close: () => new Promise<void>((ok) => {
+      child.once('exit', () => ok());
+      child.kill();
+    }),
   };
 }
 
