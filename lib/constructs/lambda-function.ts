@@ -87,7 +87,13 @@ export class LambdaFunction extends Construct {
     );
     // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the
     // statement Tracing.ACTIVE adds can only name `*`.
-    if (props.tracing === 'active') {
+    if (props.tracing !== 'active') {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          "Off by default for cost (context `tracing`, lib/resources.ts costControls): Lambda's fixed X-Ray rate records nearly every request at this system's traffic, $5 per million traces, more than the rest of a message costs; logs, EMF metrics and the dashboard carry the operational signal. `-c tracing=active` turns it on.",
+      });
+    } else {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the only `*` resource in this role.',
