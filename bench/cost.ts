@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ACCESS_LOG_FORMATS } from '../lib/constructs/http-api.js';
-import { monthlyCost, scale, SERVICES, total, unitCosts, type Cost, type LogShapes, type Settings, type Traffic } from '../lib/cost/model.js';
+import { billedMs, monthlyCost, scale, SERVICES, total, unitCosts, type Cost, type LogShapes, type Settings, type Traffic } from '../lib/cost/model.js';
 import { PRICES } from '../lib/cost/prices.js';
 import { KIND_LABELS, type Kind, type Measurement } from '../lib/cost/usage.js';
 import { costControls, functions, type FunctionName } from '../lib/resources.js';
@@ -63,12 +63,20 @@ async function measure(env: Record<string, string>): Promise<Measurement> {
   return JSON.parse(last) as Measurement;
 }
 
+/** `m` with the Lambda timings of `timed`: runs differ by what a setting changes (units, log bytes), not by the
+ *  noise of a shared machine between two runs. */
+function withTimingsOf(m: Measurement, timed: Measurement): Measurement {
+  const kinds = Object.fromEntries(Object.entries(m.kinds).map(([k, u]) => [k, { ...u, lambda: timed.kinds[k as Kind].lambda }]));
+  return { ...m, kinds: kinds as Measurement['kinds'] };
+}
+
 const refresh = String(costControls.contactRefreshMinutes);
 // Sequential: the machine's cores are shared, and parallel runs would inflate each other's times.
 const defaults = await measure({ CONTACT_REFRESH_MINUTES: refresh });
 const everyMessageWrites = await measure({ CONTACT_REFRESH_MINUTES: '0' });
 const fullLines = await measure({ CONTACT_REFRESH_MINUTES: refresh, LOG_LAMBDA_CONTEXT: 'full' });
 const before = await measure({ CONTACT_REFRESH_MINUTES: '0', LOG_LAMBDA_CONTEXT: 'full' });
+const [everyMessageWritesTimed, fullLinesTimed, beforeTimed] = [everyMessageWrites, fullLines, before].map((m) => withTimingsOf(m, defaults));
 
 // The access log line of each format, with the values API Gateway fills in for a webhook delivery.
 const sample: Record<string, string> = {
@@ -141,27 +149,31 @@ print('Local invocation time (median; DynamoDB in its own process)', ['function'
 // 2. Per million inbound texts: the previous defaults against today's, by service.
 const at = (m: Measurement, s: Settings) => unitCosts(m, traffic, s, shapes);
 const now = at(defaults, settings);
-const then = at(before, previous);
-print(`Per million inbound texts (${traffic.inboundPerMonth.toLocaleString('en-US')} inbound a month; us-east-1 list prices of ${PRICES.reviewed}; free tiers excluded)`,
+const then = at(beforeTimed!, previous);
+print(`Per million inbound texts (${traffic.inboundPerMonth.toLocaleString('en-US')} inbound a month; us-east-1 list prices of ${PRICES.reviewed}; free tiers excluded; both columns with this run's Lambda timings)`,
   ['service', 'previous defaults', 'defaults', 'saving'],
   [...SERVICES.map((s) => [s, `$${$(perMillion(then.text)[s])}`, `$${$(perMillion(now.text)[s])}`, `$${$(perMillion(then.text)[s] - perMillion(now.text)[s])}`]),
     ['total', `$${$(total(perMillion(then.text)))}`, `$${$(total(perMillion(now.text)))}`, `$${$(total(perMillion(then.text)) - total(perMillion(now.text)))}`]]);
+const TARGET = 2.5;
+console.log(`\nIssue 18 target: <= $${TARGET.toFixed(2)} per million inbound texts with the defaults: ${total(perMillion(now.text)) <= TARGET ? 'ok' : 'MISS'} ($${$(total(perMillion(now.text)))}).`);
 
 // 3. What each setting saves, one at a time from the defaults.
 const base = total(perMillion(now.text));
 const saving = (label: string, cost: number) => [label, `$${$(cost)}`, `$${$(cost - base)}`];
 const webhookAt = (mb: number) => total(perMillion(at(defaults, { ...settings, memoryMb: { webhook: mb } }).text));
+const webhookTimings = { count: 0, wallMs: Object.values(defaults.kinds).flatMap((u) => u.lambda.webhook?.wallMs ?? []), cpuMs: Object.values(defaults.kinds).flatMap((u) => u.lambda.webhook?.cpuMs ?? []) };
+const webhookMs = (mb: number) => `${billedMs(webhookTimings, mb)} ms`;
 const cardsAuto = total(perThousand(unitCosts(defaults, { ...traffic, ocrEngine: 'auto' }, settings, shapes).card));
 const cardsTextract = total(perThousand(unitCosts(defaults, { ...traffic, ocrEngine: 'textract' }, settings, shapes).card));
-print('What each default saves, per million inbound texts (the setting changed alone; positive = the default is cheaper)',
-  ['setting', 'cost with it', 'default saves'], [
+print('What each default saves, per million inbound texts (the setting changed alone, same Lambda timings)',
+  ['setting', 'cost with it', 'difference (+: the default is cheaper)'], [
     saving('tracing=active (was the default)', total(perMillion(at(defaults, { ...settings, tracing: 'active' }).text))),
     saving('accessLogFormat=standard (was the default)', total(perMillion(at(defaults, { ...settings, accessLogFormat: 'standard' }).text))),
-    saving('logLambdaContext=full (was the default)', total(perMillion(at(fullLines, settings).text))),
-    saving('contactRefreshMinutes=0 (was: every message)', total(perMillion(at(everyMessageWrites, settings).text))),
+    saving('logLambdaContext=full (was the default)', total(perMillion(at(fullLinesTimed!, settings).text))),
+    saving('contactRefreshMinutes=0 (was: every message)', total(perMillion(at(everyMessageWritesTimed!, settings).text))),
     saving('logLevel=WARN (not the default: drops the per-delivery line)', total(perMillion(at(defaults, { ...settings, logLevel: 'WARN' }).text))),
-    saving('webhook memory 256 MB (default 512)', webhookAt(256)),
-    saving('webhook memory 1024 MB', webhookAt(1024)),
+    saving(`webhook memory 256 MB (modeled median ${webhookMs(256)}, at 512 MB ${webhookMs(512)})`, webhookAt(256)),
+    saving(`webhook memory 1024 MB (modeled median ${webhookMs(1024)})`, webhookAt(1024)),
     [`per thousand cards: ocrEngine=textract vs auto (${traffic.cardOcrShare} need OCR, ${traffic.autoWeakShare} of those weak locally)`, `$${$(cardsTextract)}`, `auto saves $${$(cardsTextract - cardsAuto)}`],
   ]);
 
