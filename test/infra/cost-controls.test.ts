@@ -15,7 +15,8 @@ function lambdas(context: Record<string, unknown>) {
 
 const env = (fn: { Properties?: Record<string, unknown> }) => (fn.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
 
-describe('cost controls', () => {
+// Each case synthesizes the whole stack: seconds alone, much longer on a loaded machine.
+describe('cost controls', { timeout: 180_000 }, () => {
   it('by default: no tracing and no X-Ray permission, INFO, compact lines and access log, a 60-minute contact refresh', () => {
     const { fns, format, xray } = lambdas({});
     expect(fns).toHaveLength(Object.keys(functions).length);
