@@ -1,14 +1,13 @@
-// What one delivery of each kind consumes, measured through the real handlers in this process: dynalite for
-// DynamoDB, fauxqs for SQS and S3, the Graph sandbox for Meta. Each kind runs as Lambda would run it (webhook,
+// What one delivery of each kind consumes, measured through the real handlers in this process: dynalite (in a
+// child process) for DynamoDB, fauxqs for SQS and S3, the Graph sandbox for Meta. Each kind runs as Lambda would run it (webhook,
 // then the queue consumer for the job it enqueued) and is tallied on its own: DynamoDB units (bench/aws-recorder.ts),
 // SQS and S3 requests, Lambda invocations with wall and CPU time, bytes of log output per function (what the
 // logger and Powertools Metrics write, with a Lambda context so every line carries what it carries in AWS),
 // Graph calls, and the API requests that started it.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -76,8 +75,6 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
     ...Object.fromEntries(Object.entries(tables).map(([t, spec]) => [spec.envVar, tableNames[t as TableName]])),
   });
   delete process.env.POWERTOOLS_DEV;
-  // Lambda sets this for a traced invocation; Powertools puts it on every log line (xray_trace_id).
-  if (process.env.COST_TRACED === 'true') process.env._X_AMZN_TRACE_ID = 'Root=1-6753a1b2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1';
 
   // Handlers after the environment: they read it at module load.
   const webhook = (await import('../lambdas/handlers/webhook.js')).handler as Http;
@@ -100,7 +97,6 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
   const capture = ((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     captured.push(text);
-    if (process.env.COST_DEBUG) writes.err.call(process.stderr, text);
     for (const line of text.split('\n').filter((l) => l.trim())) {
       const emf = line.includes('"_aws"') && line.includes('CloudWatchMetrics');
       if (emf) for (const s of emfSeries(line)) series.add(s);
