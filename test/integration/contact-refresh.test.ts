@@ -28,6 +28,8 @@ let sandbox: GraphSandbox;
 let doc: DynamoDBDocumentClient;
 /** Contact-table writes the stores sent, by operation. */
 let contactWrites: string[] = [];
+/** When set, the next call it matches fails once as DynamoDB's InternalServerError. */
+let failNext: ((command: string, input: { TableName?: string; Item?: { id?: unknown } }) => boolean) | undefined;
 /** Imported once the environment is set: the handler module builds its default deps at load. */
 let createWebhookHandler: typeof import('../../lambdas/handlers/webhook.js').createWebhookHandler;
 
@@ -47,6 +49,10 @@ beforeAll(async () => {
       const write = /^(Put|Update|Delete|BatchWrite)(Item)?Command$/.exec(context.commandName ?? '');
       const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0];
       if (table === db.tableNames.contacts && write) contactWrites.push(write[1]!);
+      if (failNext?.(context.commandName ?? '', input as { TableName?: string; Item?: { id?: unknown } })) {
+        failNext = undefined;
+        throw Object.assign(new Error('injected'), { name: 'InternalServerError', $fault: 'server' });
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countContactWrites' },
@@ -61,6 +67,7 @@ beforeEach(async () => {
   sandbox.reset();
   await db.reset();
   contactWrites = [];
+  failNext = undefined;
 });
 
 const contacts = () => createContactStore(doc, db.tableNames.contacts, { refreshMs: REFRESH_MS });
@@ -123,6 +130,21 @@ describe('contact writes with contactRefreshMinutes', () => {
     await text(1, { id: 'wamid.redelivered' });
     const stored = (await db.scan('messages')).filter((i) => i.direction === 'in');
     expect(stored.map((m) => m.timestamp).sort()).toEqual([at(0).toISOString(), at(1).toISOString()]);
+  });
+});
+
+describe('a delivery that fails half way, with contactRefreshMinutes', () => {
+  it('answers 500; the redelivery stores each message once and lastInboundAt lags the newest by less than the interval', async () => {
+    const delivery = (id: string, minutes: number) => textDelivery({ phoneNumberId: DEFAULT_PHONE_NUMBER_ID, waId: WA_ID, name: 'Aigul', id, text: id, timestamp: at(minutes) }).delivery;
+    const both = metaJson({ object: 'whatsapp_business_account', entry: [...delivery('wamid.first', 0).entry, ...delivery('wamid.second', 30).entry] });
+    failNext = (command, input) => command === 'PutItemCommand' && input.TableName === db.tableNames.messages && JSON.stringify(input.Item?.id ?? '').includes('wamid.second');
+    expect((await webhook()(deliveryEvent(both, TEST_APP_SECRET))).statusCode).toBe(500);
+    expect((await webhook()(deliveryEvent(both, TEST_APP_SECRET))).statusCode).toBe(200);
+    const stored = (await db.scan('messages')).filter((i) => i.direction === 'in').map((m) => m.id).sort();
+    expect(stored).toEqual(['wamid.first', 'wamid.second']);
+    const last = Date.parse((await profile())!.lastInboundAt!);
+    expect(last).toBeLessThanOrEqual(at(30).getTime());
+    expect(last).toBeGreaterThan(at(30).getTime() - REFRESH_MS);
   });
 });
 
