@@ -325,6 +325,35 @@ export const cardPipeline = {
   cardsPerSenderEnvVar: 'CARDS_PER_SENDER_PER_HOUR',
 } as const;
 
+/**
+ * Defaults that keep the running cost low (README "What it costs"; `npm run cost` prints what each saves).
+ * Each is the context parameter of the same name (`-c tracing=active`).
+ * tracing: `off`, or `active` (X-Ray on every function at Lambda's fixed rate: the first request each second and
+ *   5% of the rest; Lambda applies no X-Ray sampling rule of ours to requests that arrive without a trace header,
+ *   and HTTP APIs send none, so a low-rate rule would not lower it).
+ * logLevel: POWERTOOLS_LOG_LEVEL of every function.
+ * logLambdaContext: `compact` puts the function name, request id and cold start flag on each line; `full` adds the
+ *   function ARN, memory size and sampling rate Powertools would add (about 150 bytes a line).
+ * accessLogFormat: `compact` (request id, time, route, status, latency, error) or `standard` (API Gateway's JSON with
+ *   the standard fields).
+ * contactRefreshMinutes: how far a contact's stored lastInboundAt may lag its newest message before the webhook
+ *   rewrites the profile (0: on every newer message); the 24-hour window is decided from the messages either way.
+ */
+export const costControls = {
+  tracing: 'off',
+  logLevel: 'INFO',
+  logLambdaContext: 'compact',
+  accessLogFormat: 'compact',
+  contactRefreshMinutes: 60,
+} as const;
+
+export const COST_CONTROL_CHOICES = {
+  tracing: ['off', 'active'],
+  logLevel: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
+  logLambdaContext: ['compact', 'full'],
+  accessLogFormat: ['compact', 'standard'],
+} as const;
+
 /** Environment variables every function gets. */
 export const commonEnv = {
   /** Graph API version used for every call; newest stable per ../shared/reference/meta-cloud-api-facts.md. */

@@ -1,4 +1,5 @@
 import { CARDS_PER_SENDER_PER_HOUR, checkContextNames, consumerMaxConcurrency, contextInt, contextString, ContextError, type ContextName } from './constructs/context.js';
+import { costEnvironment, readCostSettings, type CostSettings } from './constructs/cost-controls.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,8 @@ export interface StackSettings {
   readonly logRetention: RetentionDays;
   readonly throttle: ApiThrottle;
   readonly routeThrottles: Record<RouteThrottle, ApiThrottle>;
+  /** Tracing, log level and content, access log format, contact refresh (lib/resources.ts costControls). */
+  readonly cost: CostSettings;
 }
 
 function readSettings(scope: Construct): StackSettings {
@@ -102,7 +105,7 @@ function readSettings(scope: Construct): StackSettings {
   if (wazzupChannelId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wazzupChannelId)) {
     throw new ContextError(`context wazzupChannelId must be a Wazzup24 channel id (a UUID, see npx wa wazzup channels), got "${wazzupChannelId}"`);
   }
-  return { phoneNumberId, wazzupChannelId, graphApiVersion, logRetention, throttle, routeThrottles };
+  return { phoneNumberId, wazzupChannelId, graphApiVersion, logRetention, throttle, routeThrottles, cost: readCostSettings(scope) };
 }
 
 /** `appSecret` -> `AppSecret`: output ids are the secret's name in PascalCase plus `Name`. */
@@ -149,7 +152,7 @@ export class WhatsAppBusinessStack extends Stack {
       secrets.set(name, new AppSecret(this, `${name}Secret`, { spec, ...(notRotatedBecause ? { notRotatedBecause } : {}) }));
     }
 
-    const environment: Record<string, string> = { ...model.commonEnv };
+    const environment: Record<string, string> = { ...model.commonEnv, ...costEnvironment(settings.cost) };
     if (settings.graphApiVersion) environment['GRAPH_API_VERSION'] = settings.graphApiVersion;
     if (settings.phoneNumberId) environment['PHONE_NUMBER_ID'] = settings.phoneNumberId;
     if (settings.wazzupChannelId) environment['WAZZUP_CHANNEL_ID'] = settings.wazzupChannelId;
@@ -168,6 +171,7 @@ export class WhatsAppBusinessStack extends Stack {
         serviceName: name,
         logRetention: settings.logRetention,
         environment,
+        tracing: settings.cost.tracing,
       });
       for (const [tableName, access] of Object.entries(spec.tables)) {
         const table = tables.get(tableName);
@@ -221,6 +225,7 @@ export class WhatsAppBusinessStack extends Stack {
       throttle: settings.throttle,
       routeThrottles: settings.routeThrottles,
       logRetention: settings.logRetention,
+      accessLogFormat: settings.cost.accessLogFormat,
     });
 
     const alarmEmail = alarmEmailFromContext(this);

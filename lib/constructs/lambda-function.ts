@@ -23,12 +23,14 @@ export interface LambdaFunctionProps {
   readonly serviceName: string;
   readonly logRetention: RetentionDays;
   readonly environment: Readonly<Record<string, string>>;
+  /** `active`: X-Ray at Lambda's fixed sampling rate; `off` (the default): no traces, no X-Ray permission. */
+  readonly tracing?: 'off' | 'active';
 }
 
 /**
  * The house Lambda: Node 22 on arm64, one minified ESM bundle built by the local esbuild (no Docker)
  * with the AWS SDK inside it (the bundled client is pinned and tree-shaken, the runtime's is neither),
- * an explicit log group with retention, X-Ray active, and a role that holds only what `bind*` grants.
+ * an explicit log group with retention, X-Ray when asked (`tracing`), and a role that holds only what `bind*` grants.
  */
 export class LambdaFunction extends Construct {
   public readonly function: NodejsFunction;
@@ -60,7 +62,7 @@ export class LambdaFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing === 'active' ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup: this.logGroup,
       role: this.role,
       environment: { POWERTOOLS_SERVICE_NAME: props.serviceName, ...props.environment },
@@ -85,10 +87,18 @@ export class LambdaFunction extends Construct {
     );
     // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so the
     // statement Tracing.ACTIVE adds can only name `*`.
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the only `*` resource in this role.',
-    });
+    if (props.tracing !== 'active') {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          "Off by default for cost (context `tracing`, lib/resources.ts costControls): Lambda's fixed X-Ray rate records nearly every request at this system's traffic, $5 per million traces, more than the rest of a message costs; logs, EMF metrics and the dashboard carry the operational signal. `-c tracing=active` turns it on.",
+      });
+    } else {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the only `*` resource in this role.',
+      });
+    }
   }
 
   /**

@@ -36,6 +36,12 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     for (const pack of packs()) expect(findings(pack.validateScope(app))).toEqual([]);
   }, 60_000);
 
+  it('with tracing=active as well: zero findings', () => {
+    const { app } = synthStack({ compliance: true, context: { tracing: 'active' } });
+    app.synth();
+    for (const pack of packs()) expect(findings(pack.validateScope(app))).toEqual([]);
+  }, 120_000);
+
   it('is live: a non-compliant resource in a checked app fails synth, for each pack', () => {
     const app = newTestApp();
     const stack = new Stack(app, 'Canary');

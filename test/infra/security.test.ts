@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { routes, routeThrottles } from '../../lib/resources.js';
 import { asList, resources, synthStack } from '../support/synth.js';
 
-const { template } = synthStack();
+// Tracing on: the widest IAM surface (X-Ray's statement exists only then).
+const { template } = synthStack({ context: { tracing: 'active' } });
 const all = resources(template);
 const ofType = (type: string) => Object.entries(all).filter(([, r]) => r.Type === type);
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { tableActions } from '../../lib/constructs/data-table.js';
 import { commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
 import { ROTATION_WRITE_ACTIONS } from '../../lib/constructs/token-lifecycle.js';
+import { costEnvironment } from '../../lib/constructs/cost-controls.js';
 import { ROTATED_BY, secretOutputId, WEBHOOK_PATH } from '../../lib/stack.js';
 import { asList, logicalId, referencedIds, resources, roleStatements, synthStack } from '../support/synth.js';
 
@@ -106,7 +107,7 @@ describe('functions', () => {
   });
 
   for (const [name, spec] of functionEntries) {
-    it(`${name}: nodejs22.x on arm64, memory, timeout, X-Ray, its own log group with 30 days`, () => {
+    it(`${name}: nodejs22.x on arm64, memory, timeout, no X-Ray by default, its own log group with 30 days`, () => {
       const id = functionId(name);
       const props = all[id]?.Properties ?? {};
       expect(props).toMatchObject({
@@ -114,9 +115,10 @@ describe('functions', () => {
         Architectures: ['arm64'],
         MemorySize: spec.memoryMb,
         Timeout: spec.timeoutSeconds,
-        TracingConfig: { Mode: 'Active' },
         Handler: 'index.handler',
       });
+      // costControls.tracing is off: Lambda's default, no trace is recorded (or paid for).
+      expect(props['TracingConfig']).toBeUndefined();
       const logGroupRef = (props['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(all[logGroupRef]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
     });
@@ -214,6 +216,7 @@ describe('environment variables never carry secret values', () => {
     it(`${name}: every value is a declared literal or a reference to a table, secret ARN, queue or bucket`, () => {
       const allowedLiterals = new Set<string>([
         ...Object.values(commonEnv),
+        ...Object.values(costEnvironment(stack.settings.cost)),
         name,
         ...(name === 'cardWorker' ? Object.values(CARD_WORKER_LITERAL_ENV) : []),
         // The per-customer card limit (context cardsPerSenderPerHour): a number, not a secret.

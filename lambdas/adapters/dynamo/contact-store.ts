@@ -15,6 +15,7 @@ import type { Channel } from '../../domain/shared/model.js';
 import { InvalidCursor, type ContactRecord, type ContactSighting, type ContactStore } from '../../domain/shared/ports.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
+import { sightingIsStored } from '../../domain/shared/contact-refresh.js';
 
 export const PROFILE_SK = 'profile';
 export const LIST_PK = 'contact';
@@ -51,7 +52,23 @@ export interface ContactPage {
   nextCursor?: string;
 }
 
-export function createContactStore(db: DynamoDBDocumentClient, tableName: string): ContactStore & ContactStoreExtras & CardContactStore {
+export interface ContactStoreOptions {
+  /** How far lastInboundAt may lag the newest inbound message before the profile is rewritten (see
+   *  domain/shared/contact-refresh.ts). Default: CONTACT_REFRESH_MINUTES, else 0 (every newer message writes). */
+  refreshMs?: number;
+}
+
+/** CONTACT_REFRESH_MINUTES (the stack sets it from the `contactRefreshMinutes` context parameter). */
+export function contactRefreshMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.CONTACT_REFRESH_MINUTES?.trim();
+  if (!text) return 0;
+  const minutes = Number(text);
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) throw new Error(`CONTACT_REFRESH_MINUTES must be a whole number from 0 to 1440, got "${text}"`);
+  return minutes * 60_000;
+}
+
+export function createContactStore(db: DynamoDBDocumentClient, tableName: string, options: ContactStoreOptions = {}): ContactStore & ContactStoreExtras & CardContactStore {
+  const refreshMs = options.refreshMs ?? contactRefreshMsFromEnv();
   async function idsByAlias(pk: string): Promise<string[]> {
     const out = await db.send(
       new QueryCommand({
@@ -64,14 +81,14 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
     return (out.Items ?? []).map((i) => String(i.contactId));
   }
 
-  async function get(id: string): Promise<ContactRecord | undefined> {
-    const out = await db.send(new GetCommand({ TableName: tableName, Key: contactKey(id) }));
+  async function get(id: string, consistent = false): Promise<ContactRecord | undefined> {
+    const out = await db.send(new GetCommand({ TableName: tableName, Key: contactKey(id), ...(consistent ? { ConsistentRead: true } : {}) }));
     return out.Item ? toRecord(out.Item) : undefined;
   }
 
   async function byAlias(pk: string): Promise<ContactRecord[]> {
     const ids = await idsByAlias(pk);
-    const found = await Promise.all(ids.map(get));
+    const found = await Promise.all(ids.map((id) => get(id)));
     return found.filter((c): c is ContactRecord => c !== undefined);
   }
 
@@ -147,7 +164,13 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
     async upsert(sighting) {
       const lookups = lookupAliases(sighting.user);
       if (!lookups.length) return undefined;
-      const found = await Promise.all(lookups.map((a) => idsByAlias(aliasPk(sighting.channel, a))));
+      // With a refresh interval, the profile the ids most likely name is read beside the lookups (a strongly
+      // consistent read: a skipped write must be judged on the latest profile), so an unchanged one costs no write.
+      const likely = contactIdFor(sighting.channel, sighting.user);
+      const [found, likelyProfile] = await Promise.all([
+        Promise.all(lookups.map((a) => idsByAlias(aliasPk(sighting.channel, a)))),
+        refreshMs > 0 && likely ? get(likely, true) : undefined,
+      ]);
       // The most specific alias that resolves decides: a contact first seen by phone keeps its id.
       const existing = found.find((ids) => ids.length)?.[0];
       const id = existing ?? contactIdFor(sighting.channel, sighting.user);
@@ -161,11 +184,14 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
       if (missing.size) {
         for (const alias of aliasesFor(sighting.user)) missing.add(aliasPk(sighting.channel, alias));
         await writeAliases(id, [...missing], sighting.seenAt);
+      } else if (refreshMs > 0) {
+        const stored = id === likely ? likelyProfile : await get(id, true);
+        if (stored && sightingIsStored(stored, sighting, refreshMs)) return id;
       }
       await updateProfile(id, sighting);
       return id;
     },
-    get,
+    get: (id) => get(id),
     findByPhone: (e164) => byAlias(aliasPk('meta', { kind: 'phone', value: e164 })),
     findByEmail: (email) => byAlias(aliasPk('meta', { kind: 'email', value: normaliseEmail(email) })),
     async setLanguage(id, lang) {

@@ -386,6 +386,28 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
       throw new Error(`message ${r.id}: outbound record lost ${MAX_STATUS_ATTEMPTS} write races`);
     },
 
+    async latestInboundSince(contactId, since) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: BY_CONTACT_INDEX,
+            KeyConditionExpression: 'contactId = :c AND convSk >= :since',
+            FilterExpression: '#direction = :in',
+            ExpressionAttributeNames: { '#direction': 'direction' },
+            ExpressionAttributeValues: { ':c': contactId, ':since': since, ':in': 'in' },
+            ScanIndexForward: false,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        const newest = out.Items?.[0];
+        if (newest) return String(newest.timestamp);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return undefined;
+    },
+
     async lastCard(contactId) {
       let start: Record<string, unknown> | undefined;
       for (let page = 0; page < LAST_CARD_PAGES; page++) {

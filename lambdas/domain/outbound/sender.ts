@@ -13,7 +13,7 @@ import type { Channel, MediaRef, ProviderError } from '../shared/model.js';
 import { MEDIA_KINDS, isBsuid, type OutboundKind, type OutboundMessage } from './outbound-message.js';
 import { describeContacts, describeLocation } from './location-contacts.js';
 import type { ContactRecord, ContactStore } from '../shared/ports.js';
-import { checkSendAllowed, windowState, type SendKind } from './window.js';
+import { checkSendAllowed, windowState, WINDOW_MS, type SendKind } from './window.js';
 import { wazzupUser } from '../inbound/wazzup-webhook.js';
 
 /** Graph's `POST /{phone-number-id}/messages`. A failure throws an error carrying the mapped Graph error as `.error`. */
@@ -93,6 +93,9 @@ export interface OutboundRecord {
 export interface OutboundStore {
   /** Writes the record; when status webhooks got there first, fills in the fields and merges the status history. */
   recordOutbound(record: OutboundRecord): Promise<void>;
+  /** The newest inbound message time of the contact at or after `since` (ISO 8601), from the messages themselves:
+   *  the window check asks when the contact's stored lastInboundAt, which may lag (contactRefreshMinutes), says closed. */
+  latestInboundSince?(contactId: string, since: string): Promise<string | undefined>;
 }
 
 export type IdempotencyBegin =
@@ -284,7 +287,12 @@ export function createSender(deps: SenderDeps): Sender {
     const channelSender = channelSenders[channel];
     if (!channelSender) throw new Error(`no sender is configured for channel ${channel} (contact ${contact.id})`);
     const at = now();
-    const window = windowState(contact.lastInboundAt, at);
+    let window = windowState(contact.lastInboundAt, at);
+    if (!window.open && contact.lastInboundAt && deps.messages.latestInboundSince) {
+      // The stored time may lag the newest message by up to contactRefreshMinutes: the messages decide.
+      const latest = await deps.messages.latestInboundSince(contact.id, new Date(at.getTime() - WINDOW_MS).toISOString());
+      if (latest && latest > contact.lastInboundAt) window = windowState(latest, at);
+    }
     const check = checkSendAllowed(sendKindOf(request.message.kind), window, { to: request.message.to });
     if (!check.ok) {
       metrics.emit('Outbound', 1, { result: 'rejected', code: 'window' });

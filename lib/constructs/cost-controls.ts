@@ -1,0 +1,36 @@
+// The cost controls of lib/resources.ts (`costControls`) as context parameters, checked like every other one:
+// a value that is not one of the choices fails synth with the parameter's name.
+import type { IConstruct } from 'constructs';
+import { COST_CONTROL_CHOICES, costControls } from '../resources.js';
+import { contextInt, contextString, ContextError } from './context.js';
+
+type Choices = typeof COST_CONTROL_CHOICES;
+
+export type CostSettings = { -readonly [K in keyof Choices]: Choices[K][number] } & { contactRefreshMinutes: number };
+
+function choice<K extends keyof Choices>(scope: IConstruct, name: K): Choices[K][number] {
+  const value = contextString(scope, name);
+  if (value === undefined) return costControls[name];
+  const allowed = COST_CONTROL_CHOICES[name] as readonly string[];
+  if (!allowed.includes(value)) throw new ContextError(`context ${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as Choices[K][number];
+}
+
+export function readCostSettings(scope: IConstruct): CostSettings {
+  return {
+    tracing: choice(scope, 'tracing'),
+    logLevel: choice(scope, 'logLevel'),
+    logLambdaContext: choice(scope, 'logLambdaContext'),
+    accessLogFormat: choice(scope, 'accessLogFormat'),
+    contactRefreshMinutes: contextInt(scope, 'contactRefreshMinutes', costControls.contactRefreshMinutes, 0, 1440),
+  };
+}
+
+/** What the functions read of them. */
+export function costEnvironment(settings: CostSettings): Record<string, string> {
+  return {
+    POWERTOOLS_LOG_LEVEL: settings.logLevel,
+    CONTACT_REFRESH_MINUTES: String(settings.contactRefreshMinutes),
+    ...(settings.logLambdaContext === 'full' ? { LOG_LAMBDA_CONTEXT: 'full' } : {}),
+  };
+}
