@@ -15,7 +15,8 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/media/${name
 
 beforeAll(async () => {
   sandbox = await startGraphSandbox({ appSecret: 'upload-secret', accessToken: TOKEN });
-  graph = new GraphClient({ baseUrl: sandbox.url, getToken: async () => TOKEN, metrics: noMetrics });
+  // The sandbox's media URLs are plain http on loopback: allowed for its origin only, as the local runner does.
+  graph = new GraphClient({ baseUrl: sandbox.url, getToken: async () => TOKEN, metrics: noMetrics, mediaAllowOrigins: [sandbox.url] });
 });
 afterAll(() => sandbox?.close());
 
