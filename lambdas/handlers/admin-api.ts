@@ -1,6 +1,8 @@
 // Admin read API: messages and contacts as the views of model.ts (with the user their sender is mapped to), and
 // the stored webhook events (GET /events?field&limit&cursor, newest first). IAM-authorised in AWS (bearer token locally,
 // enforced by the local router), so this handler only reads.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { EventLog } from '../domain/operations/events.js';
 import { toContactView } from '../domain/shared/contact-view.js';
 import type { MessageView } from '../domain/shared/model.js';
@@ -12,7 +14,9 @@ import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { createEventLog } from '../adapters/dynamo/event-log.js';
 import { createUserStore } from '../adapters/dynamo/user-store.js';
 import { tableNameFromEnv } from '../adapters/runtime/env.js';
-import { httpCorrelation, logger, observe } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createMessageStore } from '../adapters/dynamo/message-store.js';
 import { fail, json, pathParam, type HttpEvent, type HttpResult } from './http.js';
 
@@ -152,4 +156,9 @@ export function defaultAdminDeps(): AdminDeps {
   };
 }
 
-export const handler = observe(createAdminHandler(defaultAdminDeps()), { correlate: httpCorrelation });
+export const handler = lambdaEntry(
+  middy(createAdminHandler(defaultAdminDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

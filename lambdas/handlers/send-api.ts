@@ -2,8 +2,11 @@
 // Sends synchronously through the shared sender so the caller gets the wamid:
 //   201 { id, status: "accepted" } | 400 { error, field } | 409 window closed { error, code, hint }
 //   | 422 Idempotency-Key reused for another body | 502 { error, code, subcode?, details?, retryable, hint }
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { CountryCode } from 'libphonenumber-js/min';
-import { planAdminSend, type AdminSendDefaults } from '../domain/outbound/admin-send.js';
+import { planAdminSend, type AdminSendDeps } from '../domain/outbound/admin-send.js';
+import { createDefaultWazzupChannel } from '../domain/outbound/default-wazzup-channel.js';
 import type { ContactStore } from '../domain/shared/ports.js';
 import { createSender, graphChannel, type Sender, type SendOutcome } from '../domain/outbound/sender.js';
 import { createContactStore } from '../adapters/dynamo/contact-store.js';
@@ -11,17 +14,17 @@ import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { optionalEnv, tableNameFromEnv } from '../adapters/runtime/env.js';
 import { graphClientFromEnv, metaConfigFromEnv } from '../adapters/meta/meta-config.js';
 import { createIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
-import { httpCorrelation, logger, observe } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
 import { createMessageStore } from '../adapters/dynamo/message-store.js';
-import { metricSink } from '../adapters/runtime/metrics.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { wazzupChannel, wazzupChannelIdFromEnv, wazzupClientFromEnv } from '../adapters/wazzup/wazzup-channel.js';
 import { header, json, MAX_BODY_BYTES, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
-export interface SendApiDeps {
+export interface SendApiDeps extends AdminSendDeps {
   sender: Sender;
   /** Looks up `contactId` of a body: its channel decides where the message goes. */
   contacts?: Pick<ContactStore, 'get'>;
-  defaults: AdminSendDefaults;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -42,7 +45,7 @@ export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => P
     if (key !== undefined && !KEY.test(key)) {
       return json(400, { error: 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces', field: 'Idempotency-Key' });
     }
-    const plan = await planAdminSend(body, { ...(deps.contacts ? { contacts: deps.contacts } : {}), defaults: deps.defaults });
+    const plan = await planAdminSend(body, deps);
     if (!plan.ok) return json(plan.status, { error: plan.error, field: plan.field });
     const { outcome, replayed } = await deps.sender.send({
       ...plan.request,
@@ -96,10 +99,11 @@ export function defaultSendApiDeps(): SendApiDeps {
   const messagesTable = tableNameFromEnv('messages');
   const meta = metaConfigFromEnv();
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts'));
+  const wazzup = wazzupClientFromEnv();
   const sender = createSender({
     channels: {
       meta: graphChannel(graphClientFromEnv()),
-      wazzup24: wazzupChannel(wazzupClientFromEnv()),
+      wazzup24: wazzupChannel(wazzup),
     },
     contacts,
     messages: createMessageStore(dynamo, messagesTable),
@@ -112,6 +116,8 @@ export function defaultSendApiDeps(): SendApiDeps {
   return {
     sender,
     contacts,
+    // No channel configured: a Wazzup24 send goes from the account's only active channel (listed once).
+    ...(wazzupChannelId ? {} : { defaultWazzupChannel: createDefaultWazzupChannel(() => wazzup.listChannels()) }),
     defaults: {
       ...(phoneNumberId ? { phoneNumberId } : {}),
       ...(wazzupChannelId ? { wazzupChannelId } : {}),
@@ -120,4 +126,9 @@ export function defaultSendApiDeps(): SendApiDeps {
   };
 }
 
-export const handler = observe(createSendApiHandler(defaultSendApiDeps()), { correlate: httpCorrelation });
+export const handler = lambdaEntry(
+  middy(createSendApiHandler(defaultSendApiDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

@@ -1,12 +1,16 @@
 // Users (admin): PUT /users/{id} { userId, role, name? } (201 created, 200 replaced), GET /users/{id},
 // DELETE /users/{id} (204), GET /users?limit&cursor. `{id}` is a phone number in any common written form
 // (stored as E.164 digits) or a BSUID. Every 400 names the field that was wrong.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { InvalidCursor } from '../domain/shared/ports.js';
 import { parseUserBody, parseUserKey, type UserStore } from '../domain/users/users.js';
 import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { createUserStore } from '../adapters/dynamo/user-store.js';
 import { tableNameFromEnv } from '../adapters/runtime/env.js';
-import { httpCorrelation, logger, observe } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { json, pathParam, rawBody, type HttpEvent, type HttpResult } from './http.js';
 
 export interface UsersApiDeps {
@@ -77,4 +81,9 @@ export function createUsersApiHandler(deps: UsersApiDeps): (event: HttpEvent) =>
   };
 }
 
-export const handler = observe(createUsersApiHandler({ users: createUserStore(dynamo, tableNameFromEnv('contacts')) }), { correlate: httpCorrelation });
+export const handler = lambdaEntry(
+  middy(createUsersApiHandler({ users: createUserStore(dynamo, tableNameFromEnv('contacts')) }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

@@ -3,7 +3,7 @@
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest } from './admin-request.js';
 import { bodyOf, refusal } from './api-answer.js';
-import { adminTarget, parseCommand, TARGET_OPTIONS, usageError } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, type Flags } from './args.js';
 
 export const description = 'template, quality, account and call events Meta sent, newest first';
 
@@ -15,7 +15,12 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
   --local | --api <url> | --aws [--stack <name>]
 exit code: 0 listed, 1 the API refused, 2 usage or connection error`;
 
-const options = { field: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, ...TARGET_OPTIONS, help: { type: 'boolean', short: 'h' } } as const;
+const options = {
+  field: { type: 'string', value: '<name>', description: 'only this webhook field' },
+  limit: { type: 'string', value: '<n>', description: 'at most n events (1-100, default 20)' },
+  json: { type: 'boolean', description: 'print one JSON document' },
+  ...TARGET_OPTIONS,
+} as const satisfies Flags;
 
 /** The one line a person reads for an event: what changed, on what. */
 export function summarise(value: unknown): string {

@@ -4,7 +4,7 @@ import type { SystemStatus } from '../../lambdas/domain/operations/system-status
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest } from './admin-request.js';
 import { refusal, table } from './api-answer.js';
-import { adminTarget, parseCommand, TARGET_OPTIONS } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, type Flags } from './args.js';
 
 export const description = 'queue depths, dead letters, token days left, last inbound message, Wazzup24 channels';
 
@@ -15,7 +15,7 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
   --local | --api <url> | --aws [--stack <name>]
 exit code: 0 all ok, 1 something needs attention (or the API refused), 2 usage or connection error`;
 
-const options = { json: { type: 'boolean' }, ...TARGET_OPTIONS, help: { type: 'boolean', short: 'h' } } as const;
+const options = { json: { type: 'boolean', description: 'print one JSON document' }, ...TARGET_OPTIONS } as const satisfies Flags;
 
 export function formatStatus(s: SystemStatus): string {
   const lines = [`status: ${s.ok ? 'ok' : 'NEEDS ATTENTION'}`, ''];

@@ -2,12 +2,11 @@
 // or deployed stack): the token and the phone number (GET /diagnose), a send (a text, or the hello_world
 // template when the 24-hour window is closed), then the message followed to `delivered`. A line per step;
 // --json prints one document. Exit 0 when every step passed, 1 when one failed.
-import { parseArgs } from 'node:util';
 import type { DiagnoseReport } from '../../lambdas/domain/diagnose/diagnose.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
 import { bodyOf, refusal } from './api-answer.js';
-import { adminTarget, TARGET_OPTIONS, usageError, UsageError } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, type Flags } from './args.js';
 
 export const description = 'end-to-end check: token, number, a send to --to, followed to delivered';
 
@@ -20,13 +19,12 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
 exit code: 0 every step passed, 1 a step failed, 2 usage or connection error`;
 
 const options = {
-  to: { type: 'string' },
-  text: { type: 'string' },
-  timeout: { type: 'string' },
-  json: { type: 'boolean' },
+  to: { type: 'string', value: '<number>', description: 'the phone number or BSUID to send the test message to' },
+  text: { type: 'string', value: '<text>', description: 'the text to send (default "wa test <time>")' },
+  timeout: { type: 'string', value: '<seconds>', description: 'how long to wait for delivered (default 60)' },
+  json: { type: 'boolean', description: 'print one JSON document' },
   ...TARGET_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies Flags;
 
 export interface TestStep {
   step: 'token' | 'number' | 'send' | 'delivered';
@@ -37,23 +35,14 @@ export interface TestStep {
 const DELIVERED = new Set(['delivered', 'read', 'played']);
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
+  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
   let timeoutSeconds = 60;
-  try {
-    v = parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-    if (!v.help) {
-      if (!v.to) throw new UsageError('--to <phone or BSUID> is required');
-      if (v.timeout !== undefined) {
-        if (!/^\d+$/.test(v.timeout) || Number(v.timeout) < 1) throw new UsageError('--timeout must be a whole number of seconds');
-        timeoutSeconds = Number(v.timeout);
-      }
-    }
-  } catch (error) {
-    return usageError((error as Error).message, USAGE);
-  }
-  if (v.help) {
-    console.log(USAGE);
-    return 0;
+  if (!v.to) return usageError('--to <phone or BSUID> is required', USAGE);
+  if (v.timeout !== undefined) {
+    if (!/^\d+$/.test(v.timeout) || Number(v.timeout) < 1) return usageError('--timeout must be a whole number of seconds', USAGE);
+    timeoutSeconds = Number(v.timeout);
   }
   const steps: TestStep[] = [];
   const record = (step: TestStep) => {

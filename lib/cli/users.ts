@@ -1,10 +1,9 @@
 // `wa users add|list|remove`: the phone number (or BSUID) -> user id and role mapping, through the admin API's
 // PUT/GET/DELETE /users routes (local runner or deployed stack).
-import { parseArgs } from 'node:util';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest } from './admin-request.js';
 import { bodyOf, refusal, table } from './api-answer.js';
-import { adminTarget, TARGET_OPTIONS, usageError, UsageError } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, UsageError, type Flags } from './args.js';
 
 export const description = 'map phone numbers or BSUIDs to your users and roles (admin, staff, customer)';
 
@@ -18,22 +17,17 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
 exit code: 0 done, 1 the API refused (not found, invalid), 2 usage or connection error`;
 
 const options = {
-  'user-id': { type: 'string' },
-  role: { type: 'string' },
-  name: { type: 'string' },
-  json: { type: 'boolean' },
+  'user-id': { type: 'string', value: '<id>', description: 'add: the user id in your system' },
+  role: { type: 'string', value: '<role>', description: 'add: admin, staff or customer' },
+  name: { type: 'string', value: '<name>', description: 'add: a display name' },
+  json: { type: 'boolean', description: 'print one JSON document' },
   ...TARGET_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies Flags;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed;
+  const parsed = parseCommand({ args, options, allowPositionals: true, strict: true }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    if (parsed.values.help) {
-      console.log(USAGE);
-      return 0;
-    }
     const [action, id, ...extra] = parsed.positionals;
     if (action !== 'add' && action !== 'list' && action !== 'remove') throw new UsageError(action ? `unknown action "${action}"` : 'give an action: add, list or remove');
     if (extra.length || (action === 'list' && id !== undefined)) throw new UsageError(`unexpected argument "${extra[0] ?? id}"`);

@@ -99,8 +99,12 @@ describe('Wazzup24 in local mode', () => {
     expect(reply.channelId).toBe(CHANNEL);
     expect(reply.crmMessageId).toMatch(/^job:cmd:/);
     // The reply is recorded under Wazzup's messageId, so the echo and the statuses land on it.
+    // The sandbox records the send before the sender stores it: a 404 at first is the race, not a failure.
     const stored = await waitFor(async () => {
-      const m = await adminGet<{ id: string; direction: string; status?: string }>(`/messages/${reply.messageId}`);
+      const res = await local.adminFetch(`/messages/${encodeURIComponent(reply.messageId)}`);
+      if (res.status === 404) return undefined;
+      expect(res.status).toBe(200);
+      const m = (await res.json()) as { id: string; direction: string; status?: string };
       return m.status === 'read' ? m : undefined;
     }, 'the reply read');
     expect(stored.direction).toBe('out');

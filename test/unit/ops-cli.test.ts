@@ -16,17 +16,16 @@ afterEach(() => vi.restoreAllMocks());
 
 describe.each(NEW)('wa %s', (name) => {
   it('is registered, describes itself in one line, and --help prints its usage with exit 0', async () => {
-    const load = commands[name];
-    expect(load).toBeDefined();
-    const command = (await load!()) as { run(args: string[], env?: NodeJS.ProcessEnv): Promise<number>; description?: string };
-    expect(command.description).toMatch(/^[^\n]{10,110}$/);
+    const entry = commands[name];
+    expect(entry?.summary).toMatch(/^[^\n]{10,110}$/);
+    const command = (await entry!.load()) as { run(args: string[], env?: NodeJS.ProcessEnv): Promise<number> };
     expect(await command.run(['--help'], {})).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`^usage: wa ${name}\\b`));
     expect(out.join('\n')).toMatch(/exit code: 0 .*1 .*2 usage/);
   });
 
   it('an unknown option is a usage error: exit 2, the reason and the usage on stderr, nothing on stdout', async () => {
-    const command = await commands[name]!();
+    const command = await commands[name]!.load();
     expect(await command.run(['--no-such-option'])).toBe(2);
     expect(out).toEqual([]);
     expect(err.join('\n')).toMatch(/no-such-option[\s\S]*usage: wa/);

@@ -60,6 +60,8 @@ export function createDeliveryArchive(db: DynamoDBDocumentClient, tableName: str
               phoneNumberId: event.phoneNumberId,
               timestamp: event.timestamp,
               ...boundedJson(event.raw),
+              // The parsed form of a call event (field `calls`), readable without parsing `raw`.
+              ...(event.call ? { call: event.call } : {}),
               receivedAt,
               contactId: EVENTS_PARTITION,
               // The provider's time when it gave one (Meta does for these fields), so a redelivery sorts the same.
