@@ -17,9 +17,9 @@ export const timeoutBudgets: Record<FunctionName, Record<string, BudgetPath>> = 
   wazzupWebhook: { delivery: { secretsManager: 1, dynamodb: 1, sqs: 1 } },
   adminApi: { read: { dynamodb: 1 } },
   contactsApi: { read: { dynamodb: 1 } },
-  usersApi: { read: { dynamodb: 1 } },
-  // Parts are read in parallel; counted one after another to stay on the safe side.
-  statusApi: { parts: { secretsManager: 1, dynamodb: 1, sqs: 1, graph: 2, wazzup: 1 } },
+  usersApi: { write: { dynamodb: 1 } },
+  // The parts are read in parallel: queue attributes, debug_token (the token itself), the heartbeat item, Wazzup24's channels.
+  statusApi: { status: { secretsManager: 1, graph: 1, sqs: 1, dynamodb: 1, wazzup: 1 } },
   // One rotation step per invocation; testSecret is the longest: debug_token, then a phone number read.
   tokenRotation: { testSecret: { secretsManager: 1, graph: 2 } },
   tokenWatch: { debugThenRevoke: { secretsManager: 1, graph: 2 } },

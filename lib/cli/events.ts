@@ -16,9 +16,9 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
 exit code: 0 listed, 1 the API refused, 2 usage or connection error`;
 
 const options = {
-  field: { type: 'string', value: '<name>', description: 'only this webhook field (message_template_status_update, calls, ...)' },
+  field: { type: 'string', value: '<name>', description: 'only this webhook field' },
   limit: { type: 'string', value: '<n>', description: 'at most n events (1-100, default 20)' },
-  json: { type: 'boolean', description: 'print the answer as one JSON document' },
+  json: { type: 'boolean', description: 'print one JSON document' },
   ...TARGET_OPTIONS,
 } as const satisfies Flags;
 

@@ -15,7 +15,7 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
   --local | --api <url> | --aws [--stack <name>]
 exit code: 0 all ok, 1 something needs attention (or the API refused), 2 usage or connection error`;
 
-const options = { json: { type: 'boolean', description: 'print the answer as one JSON document' }, ...TARGET_OPTIONS } as const satisfies Flags;
+const options = { json: { type: 'boolean', description: 'print one JSON document' }, ...TARGET_OPTIONS } as const satisfies Flags;
 
 export function formatStatus(s: SystemStatus): string {
   const lines = [`status: ${s.ok ? 'ok' : 'NEEDS ATTENTION'}`, ''];

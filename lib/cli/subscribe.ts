@@ -13,7 +13,7 @@ The app's callback URL and its fields (messages) are set in App Dashboard > What
 \`wa diagnose\` checks both.
 exit code: 0 subscribed, 1 Graph refused, 2 usage or configuration error`;
 
-const options = { waba: { type: 'string', value: '<id>', description: 'the WABA id (default: the one the phone number belongs to)' }, json: { type: 'boolean', description: 'print the answer as one JSON document' } } as const satisfies Flags;
+const options = { waba: { type: 'string', value: '<id>', description: 'the WhatsApp Business Account (default: the one that owns the phone number)' }, json: { type: 'boolean', description: 'print one JSON document' } } as const satisfies Flags;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);

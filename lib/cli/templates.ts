@@ -12,7 +12,7 @@ Reads WHATSAPP_ACCESS_TOKEN (and GRAPH_BASE_URL for the local sandbox). The WABA
 owns WHATSAPP_PHONE_NUMBER_ID, else the only one the token can see.
 exit code: 0 listed, 1 Graph refused (token, permissions), 2 usage or configuration error`;
 
-const options = { waba: { type: 'string', value: '<id>', description: 'the WABA id (default: the one the phone number belongs to)' }, json: { type: 'boolean', description: 'print the answer as one JSON document' } } as const satisfies Flags;
+const options = { waba: { type: 'string', value: '<id>', description: 'the WhatsApp Business Account (default: the one that owns the phone number)' }, json: { type: 'boolean', description: 'print one JSON document' } } as const satisfies Flags;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);

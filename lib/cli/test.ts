@@ -19,10 +19,10 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
 exit code: 0 every step passed, 1 a step failed, 2 usage or connection error`;
 
 const options = {
-  to: { type: 'string', value: '<phone|BSUID>', description: 'the number the test message goes to' },
-  text: { type: 'string', value: '<text>', description: 'the test text (default "wa test <time>")' },
+  to: { type: 'string', value: '<number>', description: 'the phone number or BSUID to send the test message to' },
+  text: { type: 'string', value: '<text>', description: 'the text to send (default "wa test <time>")' },
   timeout: { type: 'string', value: '<seconds>', description: 'how long to wait for delivered (default 60)' },
-  json: { type: 'boolean', description: 'print the steps as one JSON document' },
+  json: { type: 'boolean', description: 'print one JSON document' },
   ...TARGET_OPTIONS,
 } as const satisfies Flags;
 
@@ -35,10 +35,10 @@ export interface TestStep {
 const DELIVERED = new Set(['delivered', 'read', 'played']);
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let timeoutSeconds = 60;
   const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
+  let timeoutSeconds = 60;
   if (!v.to) return usageError('--to <phone or BSUID> is required', USAGE);
   if (v.timeout !== undefined) {
     if (!/^\d+$/.test(v.timeout) || Number(v.timeout) < 1) return usageError('--timeout must be a whole number of seconds', USAGE);

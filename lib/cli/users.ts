@@ -17,10 +17,10 @@ target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEF
 exit code: 0 done, 1 the API refused (not found, invalid), 2 usage or connection error`;
 
 const options = {
-  'user-id': { type: 'string', value: '<id>', description: 'add: the user id in your system this number belongs to' },
+  'user-id': { type: 'string', value: '<id>', description: 'add: the user id in your system' },
   role: { type: 'string', value: '<role>', description: 'add: admin, staff or customer' },
-  name: { type: 'string', value: '<text>', description: 'add: a display name' },
-  json: { type: 'boolean', description: 'print the API\'s answer as one JSON document' },
+  name: { type: 'string', value: '<name>', description: 'add: a display name' },
+  json: { type: 'boolean', description: 'print one JSON document' },
   ...TARGET_OPTIONS,
 } as const satisfies Flags;
 
