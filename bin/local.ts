@@ -5,13 +5,29 @@ import { describeLocal } from '../lib/local/banner.js';
 import { cardMediaService, MEDIA_UPLOAD_PATH, mediaUploadRoute } from '../lib/local/card-media.js';
 import { graphService, sandboxControlRoutes } from '../lib/local/graph-service.js';
 import { wazzupControlRoutes, wazzupService } from '../lib/local/wazzup-service.js';
+import { localInfoRoute } from '../lib/local/local-info.js';
 import { queueServices } from '../lib/local/queue-poller.js';
+import { installLogFormat } from '../lib/local/log-format.js';
 import { startLocal } from '../lib/local/runner.js';
+import { StartupError } from '../lib/local/startup-error.js';
+import { useEnvAliases } from '../lib/env-aliases.js';
+
+/** A setting or a resource the user has to fix: one line, no stack trace. */
+function refuse(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(2);
+}
+
+// The seeds' variable names (WHATSAPP_PHONE_ID, WAZZUP24_API_KEY, ...) are read as ours; two values for one setting stop here.
+const refused = useEnvAliases();
+if (refused !== undefined) process.exit(refused);
 
 const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
-  process.exit(2);
+if (!Number.isInteger(port) || port < 0 || port > 65535) refuse(`PORT must be a port number, got "${process.env.PORT}"`);
+try {
+  installLogFormat(process.env);
+} catch (error) {
+  refuse((error as Error).message);
 }
 // Snapshot first: startLocal fills in defaults, and the banner tells apart what the user set.
 const userEnv = { ...process.env };
@@ -29,7 +45,11 @@ const stack = await startLocal({
     [`POST ${MEDIA_UPLOAD_PATH}`]: mediaUploadRoute(() => graph.sandbox),
     ...sandboxControlRoutes(() => graph.sandbox),
     ...wazzupControlRoutes(() => wazzup.sandbox),
+    ...localInfoRoute({ graph: () => graph.sandbox, wazzup: () => wazzup.sandbox, userEnv }),
   },
+}).catch((error: unknown) => {
+  if (error instanceof StartupError) refuse(error.message);
+  throw error;
 });
 console.log(describeLocal(stack, userEnv));
 

@@ -228,7 +228,9 @@ export const functions = {
     description: 'Card queue consumer: media -> S3 -> QR or Textract -> contact (dedupe) -> reply job',
     // zxing decodes a 12-megapixel JPEG into about 50 MB of pixels; more memory also means more CPU.
     memoryMb: 1536,
-    timeoutSeconds: 60,
+    // Two media lookups and downloads (an expired URL is fetched again), S3 and Textract at their limits fit in
+    // it (lib/timeout-budget.ts), so a stalled download ends as a handled retry rather than a Lambda timeout.
+    timeoutSeconds: 120,
     tables: { contacts: 'readWrite', messages: 'readWrite' },
     queues: { card: 'consume', outbound: 'send' },
     secrets: ['accessToken'],
@@ -283,6 +285,8 @@ export const cardPipeline = {
   mediaBucketEnvVar: 'MEDIA_BUCKET',
   /** Days a card photo is kept; context `mediaExpiryDays` overrides it. */
   mediaExpiryDays: 30,
+  /** Environment variable with the cards one customer may send per hour (context `cardsPerSenderPerHour`). */
+  cardsPerSenderEnvVar: 'CARDS_PER_SENDER_PER_HOUR',
 } as const;
 
 /**

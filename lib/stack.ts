@@ -1,4 +1,4 @@
-import { contextInt, contextString } from './constructs/context.js';
+import { CARDS_PER_SENDER_PER_HOUR, checkContextNames, consumerMaxConcurrency, contextInt, contextString, ContextError, type ContextName } from './constructs/context.js';
 import { costEnvironment, readCostSettings, type CostSettings } from './constructs/cost-controls.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,14 +71,15 @@ export interface StackSettings {
 }
 
 function readSettings(scope: Construct): StackSettings {
-  const ctx = (name: string) => contextString(scope, name);
+  checkContextNames(scope);
+  const ctx = (name: ContextName) => contextString(scope, name);
   const phoneNumberId = ctx('phoneNumberId');
   if (phoneNumberId !== undefined && !/^\d{5,20}$/.test(phoneNumberId)) {
-    throw new Error(`context phoneNumberId must be Meta's numeric phone number id, got "${phoneNumberId}"`);
+    throw new ContextError(`context phoneNumberId must be Meta's numeric phone number id, got "${phoneNumberId}"`);
   }
   const graphApiVersion = ctx('graphApiVersion');
   if (graphApiVersion !== undefined && !/^v\d+\.\d+$/.test(graphApiVersion)) {
-    throw new Error(`context graphApiVersion must look like v26.0, got "${graphApiVersion}"`);
+    throw new ContextError(`context graphApiVersion must look like v26.0, got "${graphApiVersion}"`);
   }
   const retentionText = ctx('logRetentionDays');
   let logRetention = DEFAULT_LOG_RETENTION_DAYS;
@@ -86,7 +87,7 @@ function readSettings(scope: Construct): StackSettings {
     const days = Number(retentionText);
     const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
     if (!allowed.includes(days)) {
-      throw new Error(`context logRetentionDays must be one of ${allowed.join(', ')}; got "${retentionText}"`);
+      throw new ContextError(`context logRetentionDays must be one of ${allowed.join(', ')}; got "${retentionText}"`);
     }
     logRetention = days as RetentionDays;
   }
@@ -97,12 +98,12 @@ function readSettings(scope: Construct): StackSettings {
   const routeThrottles = Object.fromEntries(
     Object.entries(declared.routeThrottles).map(([name, limit]) => [
       name,
-      { rateLimit: contextInt(scope, `${name}RateLimit`, limit.rateLimit), burstLimit: contextInt(scope, `${name}BurstLimit`, limit.burstLimit) },
+      { rateLimit: contextInt(scope, `${name as RouteThrottle}RateLimit`, limit.rateLimit), burstLimit: contextInt(scope, `${name as RouteThrottle}BurstLimit`, limit.burstLimit) },
     ]),
   ) as Record<RouteThrottle, ApiThrottle>;
   const wazzupChannelId = ctx('wazzupChannelId');
   if (wazzupChannelId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wazzupChannelId)) {
-    throw new Error(`context wazzupChannelId must be a Wazzup24 channel id (a UUID, see npx wa wazzup channels), got "${wazzupChannelId}"`);
+    throw new ContextError(`context wazzupChannelId must be a Wazzup24 channel id (a UUID, see npx wa wazzup channels), got "${wazzupChannelId}"`);
   }
   return { phoneNumberId, wazzupChannelId, graphApiVersion, logRetention, throttle, routeThrottles, cost: readCostSettings(scope) };
 }
@@ -185,13 +186,19 @@ export class WhatsAppBusinessStack extends Stack {
       functions.set(name, fn);
     }
 
+    const cardLimit = CARDS_PER_SENDER_PER_HOUR;
+    functions.get(declared.queues.card.consumer)?.addEnvironment(
+      declared.cardPipeline.cardsPerSenderEnvVar,
+      String(contextInt(this, cardLimit.context, cardLimit.default, 1, cardLimit.max)),
+    );
+
     const queues = new Map<string, WorkQueue>();
     for (const [name, spec] of Object.entries(model.queues)) {
       const consumer = functions.get(spec.consumer);
       const consumerSpec = model.functions[spec.consumer];
       if (!consumer || !consumerSpec) throw new Error(`queue "${name}" names unknown consumer "${spec.consumer}"`);
       const queue = new WorkQueue(this, `${name}Queue`, { spec, consumerTimeoutSeconds: consumerSpec.timeoutSeconds });
-      queue.connectConsumer(consumer);
+      queue.connectConsumer(consumer, consumerMaxConcurrency(this, spec.consumer));
       queues.set(name, queue);
     }
     for (const [name, spec] of Object.entries(model.functions)) {

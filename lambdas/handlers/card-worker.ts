@@ -11,6 +11,7 @@ import { optionalEnv } from '../adapters/runtime/env.js';
 import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
 import { correlationKeys, logger } from '../adapters/runtime/logger.js';
 import { metricsMiddleware } from '../adapters/runtime/metrics.js';
+import { CLIENT_LIMITS, sdkClientLimits } from '../adapters/runtime/client-limits.js';
 import { createTextractOcr } from '../adapters/cards/ocr-textract.js';
 import { zxingBytesDecoder } from '../adapters/cards/qr-zxing-bytes.js';
 import { cardWorkerDeps, createCardWorkerHandler } from './card-batch.js';
@@ -23,7 +24,7 @@ export function awsCardReader(env: NodeJS.ProcessEnv = process.env): CardImageRe
   }
   return createCardImageReader({
     qr: zxingBytesDecoder,
-    ...(engine === 'textract' ? { ocr: createTextractOcr(new TextractClient({})) } : {}),
+    ...(engine === 'textract' ? { ocr: createTextractOcr(new TextractClient(sdkClientLimits(CLIENT_LIMITS.textract))) } : {}),
     qrTypes: ['image/jpeg', 'image/png'],
     ocrTypes: engine === 'textract' ? ['image/jpeg', 'image/png', 'application/pdf'] : [],
     unsupportedBecause: {

@@ -5,7 +5,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { CountryCode } from 'libphonenumber-js/min';
-import { planAdminSend, type AdminSendDefaults } from '../domain/outbound/admin-send.js';
+import { planAdminSend, type AdminSendDeps } from '../domain/outbound/admin-send.js';
+import { createDefaultWazzupChannel } from '../domain/outbound/default-wazzup-channel.js';
 import type { ContactStore } from '../domain/shared/ports.js';
 import { createSender, graphChannel, type Sender, type SendOutcome } from '../domain/outbound/sender.js';
 import { createContactStore } from '../adapters/dynamo/contact-store.js';
@@ -20,11 +21,10 @@ import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { wazzupChannel, wazzupChannelIdFromEnv, wazzupClientFromEnv } from '../adapters/wazzup/wazzup-channel.js';
 import { header, json, MAX_BODY_BYTES, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
-export interface SendApiDeps {
+export interface SendApiDeps extends AdminSendDeps {
   sender: Sender;
   /** Looks up `contactId` of a body: its channel decides where the message goes. */
   contacts?: Pick<ContactStore, 'get'>;
-  defaults: AdminSendDefaults;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -45,7 +45,7 @@ export function createSendApiHandler(deps: SendApiDeps): (event: HttpEvent) => P
     if (key !== undefined && !KEY.test(key)) {
       return json(400, { error: 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces', field: 'Idempotency-Key' });
     }
-    const plan = await planAdminSend(body, { ...(deps.contacts ? { contacts: deps.contacts } : {}), defaults: deps.defaults });
+    const plan = await planAdminSend(body, deps);
     if (!plan.ok) return json(plan.status, { error: plan.error, field: plan.field });
     const { outcome, replayed } = await deps.sender.send({
       ...plan.request,
@@ -99,10 +99,11 @@ export function defaultSendApiDeps(): SendApiDeps {
   const messagesTable = tableNameFromEnv('messages');
   const meta = metaConfigFromEnv();
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts'));
+  const wazzup = wazzupClientFromEnv();
   const sender = createSender({
     channels: {
       meta: graphChannel(graphClientFromEnv()),
-      wazzup24: wazzupChannel(wazzupClientFromEnv()),
+      wazzup24: wazzupChannel(wazzup),
     },
     contacts,
     messages: createMessageStore(dynamo, messagesTable),
@@ -115,6 +116,8 @@ export function defaultSendApiDeps(): SendApiDeps {
   return {
     sender,
     contacts,
+    // No channel configured: a Wazzup24 send goes from the account's only active channel (listed once).
+    ...(wazzupChannelId ? {} : { defaultWazzupChannel: createDefaultWazzupChannel(() => wazzup.listChannels()) }),
     defaults: {
       ...(phoneNumberId ? { phoneNumberId } : {}),
       ...(wazzupChannelId ? { wazzupChannelId } : {}),

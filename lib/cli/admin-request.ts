@@ -7,7 +7,11 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider, SourceData } from '@smithy/types';
-import { DEFAULT_HOST, DEFAULT_PORT, localSettings } from '../local/defaults.js';
+import { localSettings } from '../local/defaults.js';
+import { cannotConnect, describeAddress, localAddress, type LocalAddress } from './local-runner.js';
+import { isLoopback } from './loopback.js';
+
+export { isLoopback };
 
 export const STACK_NAME = 'WhatsAppBusiness';
 
@@ -20,8 +24,10 @@ export interface AdminTarget {
 export interface AdminOptions {
   /** --api <url> */
   api?: string;
-  /** --local: the local runner on http://127.0.0.1:3000 */
+  /** --local: the local runner at $WA_API or 127.0.0.1:$PORT (lib/cli/local-runner.ts) */
   local?: boolean;
+  /** No target was named and no local runner answered here: the stack's error says so. */
+  triedLocal?: LocalAddress;
   stackName?: string;
   env?: NodeJS.ProcessEnv;
   cloudFormation?: Pick<CloudFormationClient, 'send'>;
@@ -64,17 +70,8 @@ class Sha256 {
   }
 }
 
-export function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-  } catch {
-    return false;
-  }
-}
-
 /** The stack output `name` (ApiUrl, AccessTokenName...) of the deployed stack. */
-export async function stackOutput(name: string, opts: Pick<AdminOptions, 'stackName' | 'cloudFormation'> = {}): Promise<string> {
+export async function stackOutput(name: string, opts: Pick<AdminOptions, 'stackName' | 'cloudFormation' | 'triedLocal'> = {}): Promise<string> {
   const stackName = opts.stackName ?? STACK_NAME;
   const client = opts.cloudFormation ?? new CloudFormationClient({});
   let outputs;
@@ -82,7 +79,8 @@ export async function stackOutput(name: string, opts: Pick<AdminOptions, 'stackN
     const out = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     outputs = out.Stacks?.[0]?.Outputs ?? [];
   } catch (error) {
-    throw new AdminRequestError(`cannot read the outputs of stack ${stackName}: ${(error as Error).message} (deployed? right region and credentials? or pass --api / --local)`);
+    const local = opts.triedLocal ? `no local runner answered at ${describeAddress(opts.triedLocal)}, and ` : '';
+    throw new AdminRequestError(`${local}cannot read the outputs of stack ${stackName}: ${(error as Error).message} (deployed? right region and credentials? or pass --api / --local)`);
   }
   const value = outputs.find((o) => o.OutputKey === name)?.OutputValue;
   if (!value) throw new AdminRequestError(`stack ${stackName} has no output ${name}`);
@@ -95,7 +93,7 @@ export async function resolveAdminTarget(opts: AdminOptions = {}): Promise<Admin
     if (!/^https?:\/\//.test(url)) throw new AdminRequestError(`--api must be an http(s) URL, got "${opts.api}"`);
     return { url, auth: isLoopback(url) ? 'bearer' : 'sigv4' };
   }
-  if (opts.local) return { url: `http://${DEFAULT_HOST}:${DEFAULT_PORT}`, auth: 'bearer' };
+  if (opts.local) return { url: localAddress(opts.env ?? process.env).url, auth: 'bearer' };
   return { url: (await stackOutput('ApiUrl', opts)).replace(/\/+$/, ''), auth: 'sigv4' };
 }
 
@@ -145,7 +143,12 @@ export async function adminRequest(
     headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== 'host'));
   }
 
-  const res = await (opts.fetch ?? fetch)(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? fetch)(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+  } catch (error) {
+    throw new AdminRequestError(cannotConnect(url, error, opts.local ? localAddress(env) : undefined));
+  }
   const text = await res.text();
   let parsed: unknown = text;
   try {

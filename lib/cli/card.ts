@@ -9,10 +9,17 @@ import type { ParseCardOptions } from '../../lambdas/domain/cards/card-parser.js
 import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
 import { textractLines } from '../../lambdas/adapters/cards/ocr-textract.js';
 import { zxingQrDecoder } from '../../lambdas/adapters/cards/qr-zxing.js';
-import { parseCommand } from './args.js';
+import { parseCommand, usageError, type Flags } from './args.js';
+import { EXIT } from './exit-codes.js';
 
 const USAGE = `usage: wa card <image|file.txt|textract.json> [--json] [--country CC]
-  --country CC  country for numbers printed without +code when the card does not say (e.g. KG, RU)`;
+A contact from a card image (QR code first, then local OCR with tesseract.js), a .txt of card lines, or a saved
+Textract DetectDocumentText JSON response.`;
+
+const flags = {
+  json: { type: 'boolean', description: 'print the card as one JSON document' },
+  country: { type: 'string', value: 'CC', description: 'country for numbers printed without +code when the card does not say (e.g. KG, RU)' },
+} as const satisfies Flags;
 
 /** The CLI's JSON shape: the card without the internal confidence score. */
 export function cardJson(card: ReadCard): Record<string, unknown> {
@@ -47,22 +54,16 @@ function summary(card: ReadCard): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand(
-    { args, allowPositionals: true, options: { json: { type: 'boolean' }, country: { type: 'string' }, help: { type: 'boolean', short: 'h' } } },
-    USAGE,
-  );
+  const parsed = parseCommand({ args, allowPositionals: true, strict: true, options: flags }, USAGE);
   if (typeof parsed === 'number') return parsed;
   const [file] = parsed.positionals;
-  if (!file || parsed.positionals.length > 1) {
-    console.error(USAGE);
-    return 2;
-  }
+  if (!file || parsed.positionals.length > 1) return usageError(file ? 'give one file' : 'give the card file', USAGE);
   const options: ParseCardOptions = {};
   const country = parsed.values.country?.toUpperCase();
   if (country) {
     if (!isSupportedCountry(country)) {
       console.error(`wa card: unknown country code ${parsed.values.country} (use ISO 3166 alpha-2, e.g. KG)`);
-      return 2;
+      return EXIT.usage;
     }
     options.senderCountry = country;
   }
@@ -71,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
     bytes = await readFile(file);
   } catch (e) {
     console.error(`wa card: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return 1;
+    return EXIT.failed;
   }
   let card: ReadCard;
   const ext = extname(file).toLowerCase();
@@ -96,8 +97,8 @@ export async function run(args: string[]): Promise<number> {
     }
   } catch (e) {
     console.error(`wa card: ${file}: ${(e as Error).message}`);
-    return 1;
+    return EXIT.failed;
   }
   console.log(parsed.values.json ? JSON.stringify(cardJson(card), null, 2) : summary(card));
-  return 0;
+  return EXIT.done;
 }

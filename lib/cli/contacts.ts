@@ -2,28 +2,21 @@
 // vCard 3.0 (RFC 2426) or CSV (RFC 4180, with a header), to stdout or --out <file>.
 import { writeFile } from 'node:fs/promises';
 import type { ContactView } from '../../lambdas/domain/shared/model.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
-import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, UsageError } from './args.js';
+import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, UsageError, type Flags } from './args.js';
+import { EXIT } from './exit-codes.js';
 
-const USAGE = `usage: wa contacts export --format vcf|csv [--out <file>] [target]
-  --format vcf            vCard 3.0, one card per contact (UTF-8, CRLF, folded at 75 octets)
-  --format csv            a header, then one row per contact; several phones, e-mails or websites are joined by "; "
-  --out <file>            write there instead of stdout
-  --page-size <n>         contacts per GET /contacts request (1-200, default 200)
-target (default: the local runner if one answers at http://${DEFAULT_HOST}:${DEFAULT_PORT}, else the deployed stack):
-  --local                 the local runner (Bearer $ADMIN_TOKEN)
-  --api <url>             that API (SigV4; Bearer $ADMIN_TOKEN for a 127.0.0.1 URL)
-  --aws [--stack <name>]  the deployed stack's ApiUrl output (SigV4, standard AWS credentials)
-exit code: 0 exported, 1 the API refused, 2 usage or connection error`;
+const USAGE = `usage: wa contacts export --format vcf|csv [--out <file>] [--local | --api <url> | --aws [--stack <name>]]
+  vcf: vCard 3.0, one card per contact (UTF-8, CRLF, folded at 75 octets)
+  csv: a header, then one row per contact; several phones, e-mails or websites are joined by "; "
+Target: the flag, else $WA_API, else the local runner if one answers (127.0.0.1:$PORT), else the deployed stack.`;
 
 const options = {
-  format: { type: 'string' },
-  out: { type: 'string' },
-  'page-size': { type: 'string' },
+  format: { type: 'string', value: 'vcf|csv', description: 'the file format (required)' },
+  out: { type: 'string', value: '<file>', description: 'write there instead of stdout' },
+  'page-size': { type: 'string', value: '<n>', description: 'contacts per GET /contacts request (1-200, default 200)' },
   ...TARGET_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies Flags;
 
 class ApiError extends Error {}
 
@@ -168,14 +161,14 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       process.stdout.write(text);
       console.error(`${count} contact(s) exported`);
     }
-    return 0;
+    return EXIT.done;
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, USAGE);
     if (error instanceof ApiError) {
       console.error(error.message);
-      return 1;
+      return EXIT.failed;
     }
     console.error(`wa contacts: ${(error as Error).message}`);
-    return 2;
+    return EXIT.usage;
   }
 }

@@ -1,31 +1,30 @@
-// `wa diagnose`: every configuration check as a table of ok | warn | fail with a hint each.
-//   (no flag)      in this process, from the environment: WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID,
-//                  WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, META_APP_ID, GRAPH_BASE_URL (the sandbox)
+// `wa diagnose`: every configuration check as a table of ok | warn | fail | skip with a hint each.
+//   (no flag)      in this process, from the environment (WHATSAPP_ACCESS_TOKEN, ... GRAPH_BASE_URL); with none
+//                  of them set and `npm start` running, GET /diagnose on it
 //   --local        GET /diagnose on the local runner (Bearer $ADMIN_TOKEN)
 //   --api <url>    GET /diagnose on that API (SigV4; Bearer for a 127.0.0.1 URL)
 //   --aws          GET /diagnose on the deployed stack's ApiUrl (SigV4)
-// Exit code 0 when nothing fails, 1 when a check fails, 2 on a usage or transport error.
 import { diagnose, formatReport, type DiagnoseReport } from '../../lambdas/domain/diagnose/diagnose.js';
 import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv } from '../../lambdas/adapters/meta/diagnose-facts.js';
-import { DEFAULT_APP_ID } from '../local/graph-sandbox.js';
+import { DEFAULT_APP_ID } from '../local/graph-sandbox-accounts.js';
 import { localSettings } from '../local/defaults.js';
-import { adminRequest, isLoopback } from './admin-request.js';
-import { parseCommand, TARGET_OPTIONS } from './args.js';
+import { adminRequest, isLoopback, type AdminOptions } from './admin-request.js';
+import { parseCommand, TARGET_OPTIONS, type Flags } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { localAddress, localRunnerAnswers } from './local-runner.js';
 
 const USAGE = `usage: wa diagnose [--json] [--local | --api <url> | --aws [--stack <name>]]
-  (no flag)    run the checks here, from WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET,
-               WHATSAPP_VERIFY_TOKEN, META_APP_ID and GRAPH_BASE_URL
-  --local      ask the local runner (http://127.0.0.1:3000, Bearer $ADMIN_TOKEN)
-  --api <url>  ask that API's GET /diagnose (SigV4-signed; Bearer $ADMIN_TOKEN for 127.0.0.1)
-  --aws        ask the deployed stack (ApiUrl output of --stack, default WhatsAppBusiness)
-  --json       print the report as JSON
-exit code: 0 all ok or warn, 1 a check failed, 2 usage or connection error`;
+With no target flag the checks run here, from WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID,
+WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, META_APP_ID and GRAPH_BASE_URL; when none of those is set, the API
+at $WA_API, or npm start if it answers (127.0.0.1:$PORT), is asked instead (GET /diagnose). A check whose prerequisite failed is skipped, naming why.
+Exit code 1 when a check fails.`;
 
 const options = {
-  json: { type: 'boolean' },
+  json: { type: 'boolean', description: 'print the report as one JSON document' },
   ...TARGET_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies Flags;
+
+const GRAPH_VARIABLES = ['WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'META_APP_ID', 'GRAPH_BASE_URL'];
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
@@ -33,16 +32,12 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const v = parsed.values;
   let report: DiagnoseReport;
   try {
-    if (v.local || v.api || v.aws) {
-      const res = await adminRequest('GET', '/diagnose', {
-        env,
-        ...(v.api ? { api: v.api } : {}),
-        ...(v.local ? { local: true } : {}),
-        ...(v.stack ? { stackName: v.stack } : {}),
-      });
+    const remote = await remoteTarget(v, env);
+    if (remote) {
+      const res = await adminRequest('GET', '/diagnose', remote);
       if (res.status !== 200 || !isReport(res.body)) {
         console.error(`GET /diagnose answered ${res.status}: ${typeof res.body === 'string' ? res.body : JSON.stringify(res.body)}`);
-        return 2;
+        return res.status === 401 || res.status === 403 ? EXIT.usage : EXIT.failed;
       }
       report = res.body;
     } else {
@@ -52,10 +47,22 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }
   } catch (error) {
     console.error(`diagnose: ${(error as Error).message}`);
-    return 2;
+    return EXIT.usage;
   }
   console.log(v.json ? JSON.stringify(report, null, 2) : formatReport(report));
-  return report.ok ? 0 : 1;
+  return report.ok ? EXIT.done : EXIT.failed;
+}
+
+/** The API to ask, or undefined to run the checks in this process. */
+async function remoteTarget(v: { local?: boolean; api?: string; aws?: boolean; stack?: string }, env: NodeJS.ProcessEnv): Promise<AdminOptions | undefined> {
+  const common: AdminOptions = { env, ...(v.stack ? { stackName: v.stack } : {}) };
+  if (v.api) return { ...common, api: v.api };
+  if (v.local) return { ...common, local: true };
+  if (v.aws) return common;
+  if (GRAPH_VARIABLES.some((k) => env[k]?.trim())) return undefined;
+  const fromEnv = env['WA_API']?.trim();
+  if (fromEnv) return { ...common, api: fromEnv };
+  return (await localRunnerAnswers(localAddress(env))) ? { ...common, local: true } : undefined;
 }
 
 /** Against a Graph sandbox on this machine, what `npm start` uses fills in whatever the caller left unset. */

@@ -2,23 +2,27 @@
 // steer and inspect the Graph sandbox of a running `npm start` (local-only routes, admin bearer token).
 import { SANDBOX_FAIL_PATH, SANDBOX_SENT_PATH, SANDBOX_STALL_PATH } from '../local/graph-service.js';
 import { adminRequest, AdminRequestError } from './admin-request.js';
-import { parseCommand, usageError, UsageError } from './args.js';
+import { LOCAL_API_OPTION, parseCommand, usageError, UsageError, type Flags } from './args.js';
+import { EXIT } from './exit-codes.js';
 
 const USAGE = `usage:
   wa sandbox fail <Meta error code> [--times <n>] [--http-status <status>]   next message sends fail (e.g. 130429, 131000, 131026)
   wa sandbox stall <milliseconds> [--times <n>]                              next message sends hang that long (a Graph timeout is 10 s)
-  wa sandbox sent [--json]                                                  what the sandbox accepted
-options: --api <url> (default the local runner, http://127.0.0.1:3000)`;
+  wa sandbox sent [--json]                                                  what the sandbox accepted`;
 
-export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand(
-    { args, allowPositionals: true, options: { times: { type: 'string' }, 'http-status': { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' } } },
-    USAGE,
-  );
+const options = {
+  times: { type: 'string', value: '<n>', description: 'fail, stall: how many sends (default 1)' },
+  'http-status': { type: 'string', value: '<status>', description: 'fail: the HTTP status of the error answer' },
+  json: { type: 'boolean', description: 'sent: print the list as one JSON document' },
+  ...LOCAL_API_OPTION,
+} as const satisfies Flags;
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = parseCommand({ args, allowPositionals: true, strict: true, options }, USAGE);
   if (typeof parsed === 'number') return parsed;
   const [action, code] = parsed.positionals;
   const v = parsed.values;
-  const target = v.api ? { api: v.api } : { local: true };
+  const target = v.api ? { api: v.api, env } : { local: true, env };
   try {
     if (action === 'fail' && code && /^\d+$/.test(code)) {
       if (v.times !== undefined && !/^\d+$/.test(v.times)) throw new UsageError(`--times must be a positive integer, got "${v.times}"`);
@@ -50,9 +54,9 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(action ? `unknown or incomplete sandbox command "${parsed.positionals.join(' ')}"` : 'a sandbox command is required');
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, USAGE);
-    if (error instanceof AdminRequestError || error instanceof TypeError) {
-      console.error(`cannot reach the local runner: ${error.message} (is npm start running?)`);
-      return 2;
+    if (error instanceof AdminRequestError) {
+      console.error(error.message);
+      return EXIT.usage;
     }
     throw error;
   }
@@ -61,8 +65,8 @@ export async function run(args: string[]): Promise<number> {
 function report(res: { status: number; body: unknown }, describe: (body: unknown) => string, json = false): number {
   if (res.status !== 200) {
     console.error(`the local runner answered ${res.status}: ${(res.body as { error?: string })?.error ?? JSON.stringify(res.body)}`);
-    return 1;
+    return res.status === 401 ? EXIT.usage : EXIT.failed;
   }
   console.log(json ? JSON.stringify(res.body, null, 2) : describe(res.body));
-  return 0;
+  return EXIT.done;
 }

@@ -2,7 +2,7 @@
 // a value that is not one of the choices fails synth with the parameter's name.
 import type { IConstruct } from 'constructs';
 import { COST_CONTROL_CHOICES, costControls } from '../resources.js';
-import { contextInt, contextString } from './context.js';
+import { ContextError, contextInt, contextString } from './context.js';
 
 type Choices = typeof COST_CONTROL_CHOICES;
 
@@ -12,7 +12,7 @@ function choice<K extends keyof Choices>(scope: IConstruct, name: K): Choices[K]
   const value = contextString(scope, name);
   if (value === undefined) return costControls[name];
   const allowed = COST_CONTROL_CHOICES[name] as readonly string[];
-  if (!allowed.includes(value)) throw new Error(`context ${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!allowed.includes(value)) throw new ContextError(`context ${name} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as Choices[K][number];
 }
 

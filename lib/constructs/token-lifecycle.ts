@@ -1,8 +1,8 @@
-import { contextInt, contextString } from './context.js';
+import { contextInt, contextString, ContextError, type ContextName } from './context.js';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction as LambdaTarget, SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnRotationSchedule } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -30,18 +30,18 @@ const MAX_ROTATION_DAYS = 50;
 
 /** Context parameters of the token lifecycle, validated so a typo fails synth with the parameter's name. */
 export function readTokenLifecycleSettings(scope: IConstruct, defaultWatchSchedule: string): TokenLifecycleSettings {
-  const ctx = (name: string) => contextString(scope, name);
-  const int = (name: string, fallback: number, min: number, max: number) => contextInt(scope, name, fallback, min, max);
+  const ctx = (name: ContextName) => contextString(scope, name);
+  const int = (name: ContextName, fallback: number, min: number, max: number) => contextInt(scope, name, fallback, min, max);
   const watchSchedule = ctx('tokenWatchSchedule') ?? defaultWatchSchedule;
   if (!/^(rate|cron)\(.+\)$/.test(watchSchedule)) {
-    throw new Error(`context tokenWatchSchedule must be an EventBridge expression such as "rate(1 day)" or "cron(0 6 * * ? *)", got "${watchSchedule}"`);
+    throw new ContextError(`context tokenWatchSchedule must be an EventBridge expression such as "rate(1 day)" or "cron(0 6 * * ? *)", got "${watchSchedule}"`);
   }
   const revokeText = ctx('revokePreviousToken');
   if (revokeText !== undefined && revokeText !== 'true' && revokeText !== 'false') {
-    throw new Error(`context revokePreviousToken must be true or false, got "${revokeText}"`);
+    throw new ContextError(`context revokePreviousToken must be true or false, got "${revokeText}"`);
   }
   const metaAppId = ctx('metaAppId');
-  if (metaAppId !== undefined && !/^\d{5,20}$/.test(metaAppId)) throw new Error(`context metaAppId must be Meta's numeric app id, got "${metaAppId}"`);
+  if (metaAppId !== undefined && !/^\d{5,20}$/.test(metaAppId)) throw new ContextError(`context metaAppId must be Meta's numeric app id, got "${metaAppId}"`);
   const cacheMinutes = Math.ceil(tokenLifecycle.cacheTtlSeconds / 60);
   return {
     rotationDays: int('rotationDays', tokenLifecycle.rotationDays, 1, MAX_ROTATION_DAYS),
@@ -182,7 +182,7 @@ export class TokenLifecycle extends Construct {
       },
     });
     this.rotationFailedRule.addTarget(
-      new SnsTopic(alerts.topic, {
+      alerts.eventTarget(this.rotationFailedRule, {
         deadLetterQueue: this.failedEvents,
         message: RuleTargetInput.fromText(
           `WhatsApp access token: ${EventField.fromPath('$.detail.eventName')} at ${EventField.time} for ${EventField.fromPath('$.detail.additionalEventData.SecretId')}. ` +

@@ -1,7 +1,7 @@
 // What `npm start` prints: where things are and which values to use. Values the user set themselves are
 // secrets of theirs and are not echoed; local defaults are printed so they can be used right away.
 import { routes } from '../resources.js';
-import type { LocalSetting } from './defaults.js';
+import { DEFAULT_PORT, type LocalSetting } from './defaults.js';
 import type { LocalStack } from './runner.js';
 
 export function describeLocal(stack: LocalStack, env: NodeJS.ProcessEnv): string {
@@ -24,17 +24,18 @@ export function describeLocal(stack: LocalStack, env: NodeJS.ProcessEnv): string
     `  ADMIN_TOKEN               ${value('ADMIN_TOKEN')}`,
     `  data                      ${stack.dataDir ?? '(in memory)'}`,
     '',
-    'try:',
+    ...(stack.port === DEFAULT_PORT
+      ? ['try (`npx wa` finds this runner on port 3000; `npx wa --help` lists every command):']
+      : [`try, in a shell with  export PORT=${stack.port}  (or WA_API=${stack.url}) so \`npx wa\` finds this runner:`]),
     `  curl '${stack.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${shown('WHATSAPP_VERIFY_TOKEN')}&hub.challenge=42'`,
-    `  npx wa simulate text "hello" --from 996555123456 --url ${stack.url}/webhooks/whatsapp`,
+    `  npx wa simulate text "/start" --from 996555123456   (the bot answers)`,
+    `  npx wa messages list --contact 996555123456`,
     `  curl -H "Authorization: Bearer ${shown('ADMIN_TOKEN')}" ${stack.url}/contacts/996555123456/messages`,
-    `  npx wa simulate text "/start" --from 996555123456 --url ${stack.url}/webhooks/whatsapp   (the bot answers)`,
-    `  npx wa send --to +996555123456 --text "hello" --api ${stack.url}`,
-    `  npx wa simulate image test/fixtures/cards/en-bizcard-qr.png --from 996555123456 --url ${stack.url}/webhooks/whatsapp   (a card: contact + reply)`,
-    `  npx wa contacts export --format vcf --api ${stack.url}`,
-    `  npx wa simulate wazzup-text "/start" --chat 79011112233 --api ${stack.url}   (through the Wazzup24 sandbox; the bot answers there)`,
-    `  npx wa simulate wazzup-image test/fixtures/cards/en-bizcard-qr.png --chat 79011112233 --api ${stack.url}`,
-    `  npx wa wazzup channels`,
+    `  npx wa send --to +996555123456 --text "hello" --wait`,
+    `  npx wa simulate image test/fixtures/cards/en-bizcard-qr.png --from 996555123456   (a card: contact + reply)`,
+    `  npx wa contacts export --format vcf`,
+    `  npx wa simulate wazzup-text "/start" --chat 79011112233   (through the Wazzup24 sandbox; the bot answers there)`,
+    `  npx wa diagnose; npx wa accounts; npx wa token status; npx wa wazzup channels   (against the sandboxes)`,
     ...(stack.info.length ? ['', ...stack.info] : []),
     '',
     'Ctrl-C stops.',

@@ -4,12 +4,12 @@
 //   the queue pollers, which load the worker and with it the variables;
 // - `POST /local/media`, a local-only route (never deployed): the body is a file, stored in the Graph sandbox as
 //   media the way a customer's photo is stored by Meta, so `wa simulate image` can send a webhook naming it.
-import { randomInt } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { cardPipeline } from '../resources.js';
 import { LOCAL_TABLE_PREFIX } from './defaults.js';
 import { LOCAL_REGION } from './fauxqs-server.js';
 import type { GraphSandbox } from './graph-sandbox.js';
+import { newMediaId } from './graph-sandbox-media.js';
 import type { LocalRoute, LocalService } from './runner.js';
 
 export const LOCAL_MEDIA_BUCKET = `${LOCAL_TABLE_PREFIX}-media`;
@@ -44,10 +44,6 @@ export function cardMediaService(options: { bucket?: string } = {}): LocalServic
 
 const MEDIA_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']);
 
-/** Graph media ids are long decimal numbers. */
-function newMediaId(): string {
-  return `${randomInt(1, 10)}${Array.from({ length: 15 }, () => randomInt(0, 10)).join('')}`;
-}
 
 /** `POST /local/media` with the file as the body and its type as Content-Type -> `{ id, mime_type, sha256, file_size }`. */
 export function mediaUploadRoute(sandbox: () => GraphSandbox | undefined): LocalRoute {

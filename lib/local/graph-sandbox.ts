@@ -31,6 +31,7 @@ import {
   type GraphErrorSpec,
 } from './graph-sandbox-errors.js';
 import { checkSend } from './graph-sandbox-messages.js';
+import { checkMediaUpload, newMediaId } from './graph-sandbox-media.js';
 import { deliverWebhook, metaJson, statusPayload, type StatusStep, type WebhookDelivery } from './graph-sandbox-webhooks.js';
 import { closeSandbox, listenForUrl, sleep } from './sandbox-server.js';
 
@@ -216,10 +217,10 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
     res.end(text);
   }
 
-  async function readBody(req: IncomingMessage): Promise<string> {
+  async function readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
 
   function parseBody(raw: string, contentType: string | undefined): unknown {
@@ -234,8 +235,11 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const rawBody = await readBody(req);
-    const body = parseBody(rawBody, req.headers['content-type']);
+    const bytes = await readBody(req);
+    // A media upload is a file: recorded by its size, never as text.
+    const multipart = req.headers['content-type']?.toLowerCase().startsWith('multipart/form-data') ?? false;
+    const rawBody = multipart ? `<multipart/form-data, ${bytes.byteLength} bytes>` : bytes.toString('utf8');
+    const body = multipart ? undefined : parseBody(rawBody, req.headers['content-type']);
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const version = segments[0] && VERSION.test(segments[0]) ? segments.shift() : undefined;
     const query = Object.fromEntries(url.searchParams);
@@ -294,6 +298,7 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
     if (!first) return replyError(objectNotFound(method, ''));
 
     if (method === 'POST' && second === 'messages' && !third) return replyToSend(first, body, caller, reply, replyError);
+    if (method === 'POST' && second === 'media' && !third) return replyToUpload(first, bytes, req.headers['content-type'], caller, reply, replyError);
     if (method === 'GET' && !second) return replyToNode(first, query, caller, reply, replyError);
     if (method === 'DELETE' && !second && media.has(first)) {
       if (!caller.scopes.includes(MESSAGING_SCOPE)) return replyError(errorSpecFor(10));
@@ -373,6 +378,19 @@ export async function startGraphSandbox(opts: GraphSandboxOptions): Promise<Grap
         ...(typeof biz === 'string' ? { bizOpaqueCallbackData: biz } : {}),
       });
     }
+  }
+
+  /** `POST /{phone-number-id}/media`: checked like Graph (graph-sandbox-media.ts), then served back by its id. */
+  async function replyToUpload(phoneNumberId: string, bytes: Buffer, contentType: string | undefined, caller: SandboxToken, reply: Reply, replyError: ReplyError): Promise<void> {
+    const found = findPhoneNumber(accounts, phoneNumberId);
+    if (!found || !canSeeWaba(caller, found.waba.id)) return replyError(objectNotFound('POST', phoneNumberId));
+    const scopeError = requireScope(caller, MESSAGING_SCOPE);
+    if (scopeError) return replyError(scopeError);
+    const checked = await checkMediaUpload(bytes, contentType);
+    if (!checked.ok) return replyError(checked.error);
+    const id = newMediaId();
+    sandbox.media.register(id, checked.upload.bytes, checked.upload.mimeType);
+    reply(200, { id });
   }
 
   function takeFlow(recipient: string): StatusStep[] {

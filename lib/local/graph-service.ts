@@ -3,6 +3,7 @@
 //   it accepts the local token, knows the local phone number id, and sends its signed status webhooks
 //   (sent, delivered, read) to the local webhook once the runner listens;
 // - otherwise GRAPH_BASE_URL when set (a proxy, a recorder), else the real https://graph.facebook.com.
+import { registerSandboxOrigin } from './sandbox-origins.js';
 import { DEFAULT_APP_ID, MANAGEMENT_SCOPE } from './graph-sandbox-accounts.js';
 import { startGraphSandbox, type GraphSandbox, type GraphSandboxOptions } from './graph-sandbox.js';
 import type { LocalRoute, LocalService } from './runner.js';
@@ -69,6 +70,7 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
       };
       sandbox = await startGraphSandbox(sandboxOptions);
       const running = sandbox;
+      registerSandboxOrigin(running.url);
       // The sandbox's app, so rotation and the app checks of `wa diagnose --local` have an app id.
       const serviceEnv: Record<string, string> = { GRAPH_BASE_URL: running.url, META_APP_ID: env.META_APP_ID || DEFAULT_APP_ID };
       return {
@@ -76,7 +78,8 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
         info: [
           `  graph     ${running.url} (Graph sandbox: records sends, answers with status webhooks after ${statusDelayMs} ms;`,
           '            set WHATSAPP_ACCESS_TOKEN for the real Graph API)',
-          `            WABA ${running.accounts.wabas[0]?.id ?? '?'}; also knows the tokens ${LOCAL_EXPIRED_TOKEN} and ${LOCAL_NO_MANAGEMENT_SCOPE_TOKEN}:`,
+          `            app id ${serviceEnv.META_APP_ID}, WABA ${running.accounts.wabas[0]?.id ?? '?'}, phone number id ${ctx.settings.WHATSAPP_PHONE_NUMBER_ID}`,
+          `            also knows the tokens ${LOCAL_EXPIRED_TOKEN} and ${LOCAL_NO_MANAGEMENT_SCOPE_TOKEN}:`,
           `            GRAPH_BASE_URL=${running.url} WHATSAPP_ACCESS_TOKEN=${LOCAL_EXPIRED_TOKEN} npx wa diagnose`,
           `            GRAPH_BASE_URL=${running.url} WHATSAPP_PHONE_NUMBER_ID=${running.accounts.wabas[0]?.id ?? '?'} npx wa diagnose   (a WABA id)`,
         ],
@@ -93,11 +96,14 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
 export const SANDBOX_FAIL_PATH = '/local/graph/fail';
 export const SANDBOX_SENT_PATH = '/local/graph/sent';
 export const SANDBOX_STALL_PATH = '/local/graph/stall';
+export const GRAPH_INFO_PATH = '/local/graph';
 
 /** Local-only routes (never deployed) that let a person or a script steer the running Graph sandbox:
  *  `POST /local/graph/fail` `{ code, times?, httpStatus? }` makes the next message sends fail with a Meta
  *  error code; `POST /local/graph/stall` `{ ms, times? }` holds the next message sends for `ms` (a client that
- *  times out meanwhile gets nothing sent); `GET /local/graph/sent` lists what the sandbox accepted, newest last. */
+ *  times out meanwhile gets nothing sent); `GET /local/graph/sent` lists what the sandbox accepted, newest last;
+ *  `GET /local/graph` says which Graph API this runner talks to, so `wa send --file` uploads where the runner sends
+ *  from (the sandbox's token is included: it is a local stand-in; a real token never is). */
 export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): Record<string, LocalRoute> {
   const noSandbox = { statusCode: 409, body: { error: 'local mode talks to the real Graph API (WHATSAPP_ACCESS_TOKEN is set): there is no sandbox to steer' } };
   const invalid = (error: string) => ({ statusCode: 400, body: { error } });
@@ -131,6 +137,20 @@ export function sandboxControlRoutes(sandbox: () => GraphSandbox | undefined): R
       box.stallNext({ ms: ms as number, times, match: 'messages' });
       return { statusCode: 200, body: { stalling: { ms, times, match: 'messages' } } };
     }),
+    [`GET ${GRAPH_INFO_PATH}`]: async () => {
+      const box = sandbox();
+      const env = process.env;
+      return {
+        statusCode: 200,
+        body: {
+          baseUrl: box?.url ?? env.GRAPH_BASE_URL ?? 'https://graph.facebook.com',
+          sandbox: box !== undefined,
+          ...(env.WHATSAPP_PHONE_NUMBER_ID ? { phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID } : {}),
+          ...(env.GRAPH_API_VERSION ? { version: env.GRAPH_API_VERSION } : {}),
+          ...(box && env.WHATSAPP_ACCESS_TOKEN ? { accessToken: env.WHATSAPP_ACCESS_TOKEN } : {}),
+        },
+      };
+    },
     [`GET ${SANDBOX_SENT_PATH}`]: async () => {
       const box = sandbox();
       return box ? { statusCode: 200, body: { sent: box.sent } } : noSandbox;

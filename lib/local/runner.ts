@@ -8,13 +8,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { costControls, functions, secrets, tables, type TableName } from '../resources.js';
 import { toApiEvent, writeResult } from './api-event.js';
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_TABLE_PREFIX, localSettings, type LocalSetting } from './defaults.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { startDynalite } from './dynalite-server.js';
 import { httpHandlers, type HttpHandler } from './handlers.js';
 import { createRouter } from './router.js';
+import { StartupError } from './startup-error.js';
 import { ensureTables } from './tables.js';
 
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TOO_LARGE = `the body is over ${MAX_BODY_BYTES} bytes, the most API Gateway accepts`;
 
 export interface LocalContext {
   settings: Record<LocalSetting, string>;
@@ -73,6 +76,11 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   try {
     const settings = localSettings(options.env ?? process.env);
     const dataDir = options.dataDir === null ? undefined : resolve(options.dataDir ?? '.data');
+    const host = options.host ?? DEFAULT_HOST;
+    const port = options.port ?? DEFAULT_PORT;
+    // Both checked before seconds of start-up, so a second `npm start` says why at once.
+    if (port !== 0) await assertPortFree(port, host);
+    if (dataDir) closers.push(lockDataDir(dataDir).release);
     const dynamo = await startDynalite(dataDir ? { path: resolve(dataDir, 'dynamodb') } : {});
     closers.push(dynamo.close);
 
@@ -105,10 +113,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         if (!res.headersSent) writeResult(res, { statusCode: 500, body: JSON.stringify({ error: 'local runner failed' }) });
       });
     });
-    const host = options.host ?? DEFAULT_HOST;
     await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(options.port ?? DEFAULT_PORT, host, () => ok());
+      server.once('error', (error) => fail(listenError(error, port, host)));
+      server.listen(port, host, () => ok());
     });
     closers.push(
       () =>
@@ -117,15 +124,33 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
           server.closeAllConnections();
         }),
     );
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${host}:${port}`;
+    const bound = (server.address() as AddressInfo).port;
+    const url = `http://${host}:${bound}`;
     for (const ready of readies) await ready({ url });
-    return { ...ctx, url, port, info, close: closeAll };
+    return { ...ctx, url, port: bound, info, close: closeAll };
   } catch (error) {
     await closeAll();
     started = false;
     throw error;
   }
+}
+
+/** EADDRINUSE / EACCES as the sentence a user needs; anything else as it is. */
+function listenError(error: Error, port: number, host: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new StartupError(`port ${port} on ${host} is in use (another npm start?): stop it, or set PORT to another port`);
+  if (code === 'EACCES') return new StartupError(`port ${port} on ${host} needs privileges: set PORT to a port above 1023`);
+  if (code === 'EADDRNOTAVAIL') return new StartupError(`HOST ${host} is not an address of this machine`);
+  return error;
+}
+
+async function assertPortFree(port: number, host: string): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((ok, fail) => {
+    probe.once('error', (error) => fail(listenError(error, port, host)));
+    probe.listen(port, host, () => ok());
+  });
+  await new Promise((ok) => probe.close(ok));
 }
 
 function configureEnvironment(settings: Record<LocalSetting, string>, tableNames: Record<TableName, string>, endpoint: string): void {
@@ -162,7 +187,7 @@ async function serve(
       ? { statusCode: 401, body: { error: problem } }
       : body
         ? await local({ body, contentType: req.headers['content-type'], query: url.searchParams })
-        : { statusCode: 413, body: { error: `body over ${MAX_BODY_BYTES} bytes` } };
+        : { statusCode: 413, body: { error: TOO_LARGE } };
     writeResult(res, { statusCode: result.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result.body) });
     return;
   }
@@ -186,7 +211,7 @@ async function serve(
   }
   const body = await readBody(req);
   if (!body) {
-    writeResult(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `body over ${MAX_BODY_BYTES} bytes` }) });
+    writeResult(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: TOO_LARGE }) });
     return;
   }
   const handler = handlers[match.route.function];
@@ -202,16 +227,21 @@ function adminAuthProblem(authorization: string | undefined, token: string): str
   return undefined;
 }
 
+/**
+ * The body, or undefined when it is over API Gateway's cap. An oversized body is still read to its end (and
+ * dropped) rather than abandoned: leaving the for-await loop early destroys the request, and the client's
+ * keep-alive connection then dies under its next request with ECONNRESET.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES) {
-      req.resume();
-      return undefined;
+      chunks.length = 0;
+      continue;
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
 }

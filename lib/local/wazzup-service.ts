@@ -5,6 +5,7 @@
 //   only after the `{ test: true }` probe got 200), so echoes, statuses and `wa simulate wazzup-*` reach it;
 // - otherwise WAZZUP_BASE_URL when set, else the real https://api.wazzup24.com (register the public URL of
 //   the stack with `npx wa wazzup register`).
+import { registerSandboxOrigin } from './sandbox-origins.js';
 import { createWazzupClient } from '../../lambdas/adapters/wazzup/wazzup-client.js';
 import { DEFAULT_WAZZUP_CHANNEL_ID, startWazzupSandbox, type WazzupSandbox } from './wazzup-sandbox.js';
 import type { LocalRoute, LocalService } from './runner.js';
@@ -48,7 +49,7 @@ export function wazzupService(env: NodeJS.ProcessEnv, options: { statusDelayMs?:
           env: { WAZZUP_BASE_URL: target.baseUrl, WAZZUP_WEBHOOK_SECRET: secret },
           info: [
             `  wazzup24  ${target.baseUrl} (real Wazzup24 API: WAZZUP_API_KEY is set; register a public URL with`,
-            '            npx wa wazzup register --url <public url>; channels: npx wa wazzup channels)',
+            '            npx wa wazzup register --api <public url>; channels: npx wa wazzup channels)',
           ],
           close: async () => undefined,
         };
@@ -67,6 +68,7 @@ export function wazzupService(env: NodeJS.ProcessEnv, options: { statusDelayMs?:
         port: options.port ?? (portText && /^\d+$/.test(portText) ? Number(portText) : 0),
       });
       const running = sandbox;
+      registerSandboxOrigin(running.url);
       return {
         env: {
           WAZZUP_BASE_URL: running.url,
@@ -78,6 +80,7 @@ export function wazzupService(env: NodeJS.ProcessEnv, options: { statusDelayMs?:
         info: [
           `  wazzup24  ${running.url} (Wazzup24 sandbox: channel ${channelId} active, echoes and statuses after ${statusDelayMs} ms;`,
           '            set WAZZUP_API_KEY for the real Wazzup24 API)',
+          `            API key ${env.WAZZUP_API_KEY ? '(set in your environment)' : apiKey}, webhook secret ${env.WAZZUP_WEBHOOK_SECRET ? '(set in your environment)' : secret}`,
         ],
         // Registered the way an operator would: PATCH /v3/webhooks, which the sandbox accepts only after the
         // local webhook answered its `{ test: true }` probe with 200.

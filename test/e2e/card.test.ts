@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as contactsCli } from '../../lib/cli/contacts.js';
 import { run as simulate } from '../../lib/cli/simulate.js';
+import { cardReceivedText } from '../../lambdas/domain/bot/texts.js';
 import { LocalProcess } from '../support/local-process.js';
 
 const secrets = {
@@ -24,12 +25,15 @@ interface ContactList {
   items: { id: string; name?: string; phones: string[]; emails: string[]; sourceContactId?: string; sourceMessageId?: string }[];
 }
 interface MessageList {
-  items: { id: string; direction: string; text?: string; context?: { messageId?: string } }[];
+  items: { id: string; direction: string; text?: string; timestamp: string; context?: { messageId?: string } }[];
 }
 
 const cardContacts = async () => (await local.adminGet<ContactList>('/contacts?limit=200')).items.filter((c) => c.sourceMessageId === CARD_MESSAGE);
-const replies = async () =>
+/** The answers quoting the card photo: the acknowledgement, then the summary. */
+const answers = async () =>
   (await local.adminGet<MessageList>(`/contacts/${CUSTOMER}/messages?limit=100`)).items.filter((m) => m.direction === 'out' && m.context?.messageId === CARD_MESSAGE);
+const acks = async () => (await answers()).filter((m) => m.text === cardReceivedText('ru'));
+const replies = async () => (await answers()).filter((m) => m.text !== cardReceivedText('ru'));
 
 async function simulateCard(): Promise<number> {
   const quiet = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -72,6 +76,10 @@ describe('a business card in local mode', () => {
     // A +996 customer with a Cyrillic profile name is answered in Russian.
     expect(reply!.text).toMatch(/^Визитка прочитана, контакт создан:/);
     expect(reply!.text).toContain('Priya Raman');
+    // The photo was acknowledged at once, in Russian too, before the summary.
+    const [ack] = await acks();
+    expect(ack).toBeDefined();
+    expect(ack!.timestamp <= reply!.timestamp).toBe(true);
   }, 60_000);
 
   it('the same webhook delivered again creates no second contact and no second reply', async () => {
@@ -80,6 +88,7 @@ describe('a business card in local mode', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     expect(await cardContacts()).toHaveLength(1);
     expect(await replies()).toHaveLength(1);
+    expect(await acks()).toHaveLength(1);
   }, 30_000);
 
   it('wa contacts export includes the card contact', async () => {

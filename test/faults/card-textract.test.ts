@@ -12,6 +12,7 @@ import { DetectDocumentTextCommand, TextractClient, type DetectDocumentTextComma
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mediaKeyFor } from '../../lambdas/adapters/cards/media-store.js';
+import { cardReceivedText } from '../../lambdas/domain/bot/texts.js';
 import { DEFAULT_PHONE_NUMBER_ID } from '../../lib/local/graph-sandbox.js';
 import { mediaDelivery, metaJson } from '../../lib/local/meta-payloads.js';
 import { queues } from '../../lib/resources.js';
@@ -33,8 +34,11 @@ const stack = await startFaultStack({
   env: { S3_FORCE_PATH_STYLE: 'true', OCR_ENGINE: 'textract', CARD_RETRY_DELAYS_SECONDS: '0' },
 });
 const { db, local, sandbox, sqs, webhook, sender, emitted } = stack;
-// The deployed card worker module: its handler is built at import from the environment above.
-const cardWorker = (await import('../../lambdas/handlers/card-worker.js')).handler;
+// The deployed card worker (its reader and dependencies from the environment above), with the one thing local
+// runs add: the Graph sandbox's loopback origin exempt from the public-address check on media URLs.
+const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
+const { cardWorkerDeps, createCardWorkerHandler } = await import('../../lambdas/handlers/card-batch.js');
+const cardWorker = createCardWorkerHandler(cardWorkerDeps(awsCardReader(), process.env, { mediaAllowOrigins: [sandbox.url] }));
 let customerN = 0;
 
 afterAll(async () => {
@@ -71,7 +75,9 @@ async function sendCard(): Promise<{ waId: string; messageId: string; mediaId: s
 const throttled = (name: 'ThrottlingException' | 'ProvisionedThroughputExceededException') =>
   Object.assign(new Error(name === 'ThrottlingException' ? 'Rate exceeded' : 'Provisioned rate exceeded'), { name, $fault: 'client', $retryable: { throttling: true } });
 
-const repliesTo = (waId: string) => sandbox.sent.filter((s) => s.waId === waId).map((s) => (s.body['text'] as { body: string }).body);
+const textsTo = (waId: string) => sandbox.sent.filter((s) => s.waId === waId).map((s) => (s.body['text'] as { body: string }).body);
+/** The card worker's answers: every text but the webhook's acknowledgement of the photo. */
+const repliesTo = (waId: string) => textsTo(waId).filter((t) => t !== cardReceivedText('en'));
 const mediaLookups = (mediaId: string) => sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/${mediaId}`);
 const cardMessage = async (id: string) => (await db.scan('messages')).find((m) => m['id'] === id)!;
 const dlq = () => local.server.inspectQueue(local.queues.card.dlqName)!.messages.ready.map((m) => JSON.parse(m.body) as { messageId: string });
@@ -105,6 +111,7 @@ describe('Textract throttling and a poison card job', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatch(/^I read the business card and created a contact:/);
     expect(replies[0]).toContain('Maria Gonzalez');
+    expect(textsTo(waId).filter((t) => t === cardReceivedText('en'))).toHaveLength(1);
     expect(emitted.filter((e) => e.name === 'CardResults')).toEqual([{ name: 'CardResults', dims: { result: 'ocr' } }]);
   });
 

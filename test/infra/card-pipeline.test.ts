@@ -39,7 +39,7 @@ describe('card queue and worker', () => {
     expect(all[dlqId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true });
   });
 
-  it('runs the worker with partial batch failures, 1-1.5 GB and a minute', () => {
+  it('runs the worker with partial batch failures, 1-1.5 GB and two minutes (lib/timeout-budget.ts)', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: workerId },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -48,7 +48,7 @@ describe('card queue and worker', () => {
     const fn = all[workerId]!.Properties!;
     expect(fn['MemorySize']).toBeGreaterThanOrEqual(1024);
     expect(fn['MemorySize']).toBeLessThanOrEqual(1536);
-    expect(fn['Timeout']).toBe(60);
+    expect(fn['Timeout']).toBe(120);
   });
 
   it('gives the worker the bucket, Textract, the QR .wasm layer and both queues', () => {

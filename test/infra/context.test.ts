@@ -1,6 +1,9 @@
 // Context parameters (`npx cdk deploy -c name=value`) and their validation.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CONTEXT_PARAMETERS, ContextError } from '../../lib/constructs/context.js';
 import { commonEnv, functions } from '../../lib/resources.js';
+import { cleanEnv, runNode } from '../support/child-process.js';
 import { logicalId, resources, synthStack } from '../support/synth.js';
 
 function functionEnvironments(context: Record<string, unknown>): Array<Record<string, unknown>> {
@@ -67,5 +70,56 @@ describe('context parameters', () => {
     [{ apiRateLimit: '-1' }, /apiRateLimit must be a positive integer/],
   ])('rejects %o with a clear message', (context, message) => {
     expect(() => synthStack({ context })).toThrow(message);
+  });
+
+  it('a misspelled parameter fails synth naming the closest known one; CDK\'s own keys pass', () => {
+    expect(() => synthStack({ context: { rotatonDays: '20' } })).toThrow(ContextError);
+    expect(() => synthStack({ context: { rotatonDays: '20' } })).toThrow(/unknown context parameter "rotatonDays" \(did you mean "rotationDays"\?\)/);
+    expect(() => synthStack({ context: { webhookRatelimit: '5', alarmEmial: 'a@b.c' } })).toThrow(
+      /"webhookRatelimit" \(did you mean "webhookRateLimit"\?\), "alarmEmial" \(did you mean "alarmEmail"\?\)/,
+    );
+    // Nothing close: no guess, the list of parameters instead.
+    expect(() => synthStack({ context: { colour: 'blue' } })).toThrow(/unknown context parameter "colour"; the parameters are: phoneNumberId, /);
+    expect(() => synthStack({ context: { '@aws-cdk/core:newStyleStackSynthesis': true, 'availability-zones:account=1:region=x': ['a'] } })).not.toThrow();
+  });
+
+  it('every parameter the app reads is in the README\'s table', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('| parameter | effect | default |'), readme.indexOf('3. Store the secrets'));
+    for (const name of Object.keys(CONTEXT_PARAMETERS)) expect(table, name).toContain(`\`${name}\``);
+  });
+});
+
+describe('cdk synth with a bad context value', () => {
+  it('prints one line, no stack trace, and exits 1 (bin/app.ts as cdk runs it)', async () => {
+    // The CDK CLI hands `-c` values to the app in CDK_CONTEXT_JSON.
+    const [typo, bad] = await Promise.all([
+      runNode('bin/app.ts', [], cleanEnv({ CDK_CONTEXT_JSON: JSON.stringify({ rotatonDays: '20' }) })),
+      runNode('bin/app.ts', [], cleanEnv({ CDK_CONTEXT_JSON: JSON.stringify({ phoneNumberId: 'abc' }) })),
+    ]);
+    expect(typo).toMatchObject({ code: 1, stdout: '' });
+    expect(typo.stderr).toMatch(/^error: unknown context parameter "rotatonDays" \(did you mean "rotationDays"\?\); the parameters are: [^\n]+\n$/);
+    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    expect(bad.stderr).toBe('error: context phoneNumberId must be Meta\'s numeric phone number id, got "abc"\n');
+  }, 120_000);
+});
+
+describe('cards per sender', () => {
+  const cardWorkerEnv = (context: Record<string, unknown>) => {
+    const { stack, template } = synthStack({ context });
+    return (resources(template)[logicalId(stack, stack.functions.get('cardWorker')!.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+  };
+
+  it('cardsPerSenderPerHour (default 20) reaches the card worker as CARDS_PER_SENDER_PER_HOUR', () => {
+    expect(cardWorkerEnv({})['CARDS_PER_SENDER_PER_HOUR']).toBe('20');
+    expect(cardWorkerEnv({ cardsPerSenderPerHour: '5' })['CARDS_PER_SENDER_PER_HOUR']).toBe('5');
+    expect(() => synthStack({ context: { cardsPerSenderPerHour: '0' } })).toThrow(/cardsPerSenderPerHour must be a whole number from 1 to 10000/);
+  });
+
+  it('the card worker without the variable (npm start) uses the same default', async () => {
+    const { cardsPerSenderFromEnv } = await import('../../lambdas/handlers/card-batch.js');
+    const { CARDS_PER_SENDER_PER_HOUR } = await import('../../lib/constructs/context.js');
+    expect(cardsPerSenderFromEnv({})).toBe(CARDS_PER_SENDER_PER_HOUR.default);
+    expect(() => cardsPerSenderFromEnv({ CARDS_PER_SENDER_PER_HOUR: 'lots' })).toThrow(/CARDS_PER_SENDER_PER_HOUR must be a positive whole number/);
   });
 });

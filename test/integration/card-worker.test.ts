@@ -15,6 +15,7 @@ import { messageKey, createMessageStore } from '../../lambdas/adapters/dynamo/me
 import { createMediaStore, mediaKeyFor } from '../../lambdas/adapters/cards/media-store.js';
 import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
 import { cardContactId } from '../../lambdas/domain/cards/card-contact.js';
+import { cardReceivedText } from '../../lambdas/domain/bot/texts.js';
 import type { OcrEngine } from '../../lambdas/domain/cards/ocr.js';
 import { startLocalQueues, type LocalQueues } from '../../lib/local/fauxqs-server.js';
 import { DEFAULT_PHONE_NUMBER_ID, startGraphSandbox, type GraphSandbox } from '../../lib/local/graph-sandbox.js';
@@ -71,8 +72,13 @@ async function sendPhoto(bytes: Uint8Array, mimeType: string, opts: { waId?: str
   return { waId, messageId, raw };
 }
 
-const textsTo = (waId: string) =>
+/** The webhook's acknowledgement of each photo ("Business card received!"), sent before the card is read. */
+const ACKS = new Set([cardReceivedText('en'), cardReceivedText('ru')]);
+const allTextsTo = (waId: string) =>
   sandbox.sent.filter((s) => s.waId === waId && s.type === 'text').map((s) => (s.body['text'] as { body: string }).body);
+/** What the card worker answered: every text but the acknowledgement. */
+const textsTo = (waId: string) => allTextsTo(waId).filter((t) => !ACKS.has(t));
+const acksTo = (waId: string) => allTextsTo(waId).filter((t) => ACKS.has(t));
 /** The texts sent to `waId`, once there is one. */
 const repliesTo = (waId: string) => {
   const texts = textsTo(waId);
@@ -96,7 +102,7 @@ beforeAll(async () => {
   worker = await import('../../lambdas/handlers/card-batch.js');
   const { localCardReader } = await import('../../lib/local/card-worker.js');
   ocr = createTesseractOcr();
-  const cardHandler = worker.createCardWorkerHandler(worker.cardWorkerDeps(localCardReader('tesseract', ocr)));
+  const cardHandler = worker.createCardWorkerHandler(worker.cardWorkerDeps(localCardReader('tesseract', ocr), process.env, { mediaAllowOrigins: [sandbox.url] }));
   const sender = await import('../../lambdas/handlers/sender.js');
   const senderDeps = sender.defaultSenderDeps();
   const sendHandler = sender.createSenderHandler({ ...senderDeps, jobs: { ...senderDeps.jobs, retry: { random: () => 0 } } });
@@ -154,10 +160,12 @@ describe('card worker, local mode end to end', () => {
     const batchesBefore = pollers[0]!.batches;
     // Meta delivers the same bytes again: stored once, the job enqueued again, the worker finds it replied.
     const again = await webhook(deliveryEvent(first.raw, TEST_APP_SECRET));
-    expect(JSON.parse(again.body!)).toMatchObject({ messages: { stored: 0, duplicate: 1 }, jobs: 1 });
+    // The card job and its acknowledgement, both planned again; each consumer dedupes by message id.
+    expect(JSON.parse(again.body!)).toMatchObject({ messages: { stored: 0, duplicate: 1 }, jobs: 2 });
     await waitFor(() => pollers[0]!.batches > batchesBefore && depth(local.queues.card.name) === 0, 'the redelivered job handled', 30_000, 100);
     await new Promise((r) => setTimeout(r, 500));
     expect(textsTo(first.waId)).toHaveLength(1);
+    expect(acksTo(first.waId)).toEqual([cardReceivedText('en')]);
     const fromCards = (await contacts.listNewest({ limit: 100 })).items.filter((c) => c.sourceMessageId === first.messageId);
     expect(fromCards).toHaveLength(1);
     expect(await contacts.cardContactIds(first.waId)).toHaveLength(1);
@@ -208,7 +216,7 @@ describe('card worker as deployed: raw-bytes QR, then Textract on the S3 object'
     textract.on(DetectDocumentTextCommand).resolves(saved);
     try {
       const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
-      const deps = worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }));
+      const deps = worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }), process.env, { mediaAllowOrigins: [sandbox.url] });
       const handler = worker.createCardWorkerHandler(deps);
       // The message as the webhook stores it; the job handed straight to the handler as Lambda would.
       const messageId = newWamid();
@@ -234,4 +242,51 @@ describe('card worker as deployed: raw-bytes QR, then Textract on the S3 object'
       textract.restore();
     }
   }, 60_000);
+});
+
+describe('cards per sender per hour', () => {
+  it('over the limit: no download, no Textract call, the customer is told; another customer is not affected', async () => {
+    const textract = mockClient(TextractClient);
+    const saved = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/textract/en-northwind-photo.detect-document-text.json'), 'utf8'));
+    textract.on(DetectDocumentTextCommand).resolves(saved);
+    try {
+      const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
+      const env = { ...process.env, [cardPipeline.cardsPerSenderEnvVar]: '2' };
+      const handler = worker.createCardWorkerHandler(worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }), env, { mediaAllowOrigins: [sandbox.url] }));
+      const messages = createMessageStore(db.doc, db.tableNames.messages);
+      const runCard = async (waId: string) => {
+        const messageId = newWamid();
+        const customer = await contacts.upsert({ channel: 'meta', user: { waId }, seenAt: new Date().toISOString(), inboundAt: new Date().toISOString() });
+        const media = sandbox.media.register(`99${Date.now()}${Math.random()}`.replace('.', ''), card('en-northwind-dept.png'), 'image/png');
+        await messages.putInbound(
+          { kind: 'message', channel: 'meta', id: messageId, phoneNumberId: DEFAULT_PHONE_NUMBER_ID, from: { waId }, timestamp: new Date().toISOString(), type: 'image', media: { id: media.id, mimeType: 'image/png' }, raw: {} },
+          customer,
+          new Date().toISOString(),
+        );
+        const job = { kind: 'card', messageId, contactId: customer, phoneNumberId: DEFAULT_PHONE_NUMBER_ID, type: 'image', media: { id: media.id, mimeType: 'image/png' } };
+        const event: SQSEvent = {
+          Records: [toSqsRecord({ MessageId: messageId, ReceiptHandle: `r-${messageId}`, Body: JSON.stringify(job), Attributes: { ApproximateReceiveCount: '1' } }, local.queues.card.arn)],
+        };
+        expect(await handler(event)).toEqual({ batchItemFailures: [] });
+        return { messageId, mediaId: media.id };
+      };
+      const waId = '447700966601';
+      const first = await runCard(waId);
+      await runCard(waId);
+      expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(2);
+      const downloadsBefore = sandbox.requests.filter((r) => r.path.startsWith('/whatsapp_business/attachments')).length;
+      const over = await runCard(waId);
+      expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(2);
+      expect(sandbox.requests.filter((r) => r.path.startsWith('/whatsapp_business/attachments')).length).toBe(downloadsBefore);
+      expect(sandbox.requests.some((r) => r.path === `/${over.mediaId}`)).toBe(false);
+      expect(await cardMessage(over.messageId)).toMatchObject({ cardStage: 'failed', cardStatus: 'limited' });
+      // The reply goes through the outbound queue and the sender (its poller) to the customer.
+      await waitFor(() => textsTo(waId).some((t) => /at most 2 business cards an hour/.test(t)) || undefined, 'the over-the-limit reply', 30_000, 100);
+      expect((await cardMessage(first.messageId))['cardStage']).toBe('replied');
+      await runCard('447700966602');
+      expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(3);
+    } finally {
+      textract.restore();
+    }
+  }, 90_000);
 });

@@ -145,8 +145,10 @@ describe('deliveries', () => {
     const again = JSON.parse((await post(fixture('image'))).body ?? '{}');
     expect(first.messages).toEqual({ stored: 1, duplicate: 0 });
     expect(again.messages).toEqual({ stored: 0, duplicate: 1 });
-    // A card job each time (the first enqueue may have been lost); the worker dedupes by message id.
-    expect(jobs).toHaveLength(2);
+    // A card job and its acknowledgement each time (the first enqueue may have been lost); the worker and the
+    // sender dedupe by message id.
+    expect(jobs.map((j) => j.kind)).toEqual(['card', 'ack', 'card', 'ack']);
+    expect(jobs[1]).toEqual({ kind: 'ack', what: 'card', messageId: '1c7d2a8f-2b3c-4d4e-9f50-6b7c8d9e0f12', contactId: 'wazzup24-whatsapp.79011112233', phoneNumberId: '8f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c' });
     expect(jobs[0]).toEqual({
       kind: 'card',
       channel: 'wazzup24',
@@ -170,11 +172,31 @@ describe('deliveries', () => {
     expect(jobs).toEqual([]);
   });
 
+  it('an echo whose status came first fills the status placeholder: type, text, contact, conversation', async () => {
+    const id = '94f5a207-a3b4-45c6-97d8-e35e6f708192';
+    const status = JSON.stringify({ statuses: [{ messageId: id, timestamp: '2025-03-14T09:27:12.000', status: 'delivered' }] });
+    expect((await post(status)).statusCode).toBe(200);
+    const res = await post(fixture('echo'));
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ messages: { stored: 1, duplicate: 0 } });
+    expect(await message(id)).toMatchObject({
+      direction: 'out',
+      type: 'text',
+      text: 'Thank you, we will call you back',
+      contactId: 'wazzup24-whatsapp.79011112233',
+      timestamp: '2025-03-14T09:27:10.500Z',
+      status: 'delivered',
+      statuses: [{ status: 'delivered', timestamp: '2025-03-14T09:27:12.000Z' }],
+    });
+    const list = await admin(apiEvent('GET /contacts/{id}/messages', { pathParameters: { id: 'wazzup24-whatsapp.79011112233' } }));
+    expect((JSON.parse(list.body ?? '{}') as { items: { id: string }[] }).items.map((m) => m.id)).toEqual([id]);
+    expect(JSON.parse((await post(fixture('echo'))).body ?? '{}')).toMatchObject({ messages: { stored: 0, duplicate: 1 } });
+  });
+
   it('answers commands: messages and statuses in one delivery', async () => {
     const res = await post(fixture('messages_and_statuses'));
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ messages: { stored: 2 }, statuses: { stored: 2 }, jobs: 2 });
-    expect(jobs.map((j) => j.kind).sort()).toEqual(['card', 'command']);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ messages: { stored: 2 }, statuses: { stored: 2 }, jobs: 3 });
+    expect(jobs.map((j) => j.kind).sort()).toEqual(['ack', 'card', 'command']);
     expect(jobs.find((j) => j.kind === 'command')).toMatchObject({ command: 'start', contactId: 'wazzup24-whatsapp.79022223344' });
   });
 

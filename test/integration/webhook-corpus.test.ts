@@ -105,6 +105,8 @@ describe('the Meta corpus through the webhook handler', () => {
       const out = await db.doc.send(new GetCommand({ TableName: db.tableNames.messages, Key: eventKey(e.dedupeKey) }));
       expect(out.Item).toMatchObject({ field: e.field });
       expect(JSON.parse(String(out.Item?.raw))).toEqual(JSON.parse(JSON.stringify(e.raw)));
+      // A call event is stored read, not only raw.
+      if (e.call) expect(out.Item?.['call']).toEqual(e.call);
     }
 
     // Each contact's conversation lists each of its messages exactly once.

@@ -54,7 +54,7 @@ describe('a healthy configuration', () => {
   it('passes every check, with no hints', () => {
     const report = run(healthy());
     expect(report.ok).toBe(true);
-    expect(report.counts).toEqual({ ok: report.checks.length, warn: 0, fail: 0 });
+    expect(report.counts).toEqual({ ok: report.checks.length, warn: 0, fail: 0, skip: 0 });
     expect(report.checks.map((c) => c.id)).toEqual([
       'token-present', 'token-valid', 'token-type', 'token-scopes', 'token-expiry', 'app-id', 'phone-configured', 'phone-not-waba',
       'phone-exists', 'phone-waba-visible', 'phone-status', 'phone-verified-name', 'phone-quality', 'phone-messaging-limit',
@@ -115,21 +115,41 @@ describe('each check in each state', () => {
 });
 
 describe('dependent checks', () => {
-  it('say why they were not run when the token is missing or the id is a WABA', () => {
+  it('are skipped, naming the failed check, when the token is missing or the id is a WABA: one cause, one FAIL', () => {
     const noToken = healthy();
     noToken.tokenPresent = false;
     delete noToken.debug;
     delete noToken.phone;
     const report = run(noToken);
-    expect(report.checks.find((c) => c.id === 'token-scopes')?.detail).toMatch(/not checked: there is no token/);
-    expect(report.checks.find((c) => c.id === 'phone-exists')?.detail).toMatch(/not checked: the token is not usable/);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['token-present']);
+    expect(report.counts).toMatchObject({ fail: 1, skip: 12 });
+    expect(report.ok).toBe(false);
+    expect(check(noToken, 'token-scopes')).toMatchObject({ status: 'skip', detail: 'skipped: there is no access token (token-present)', hint: '' });
+    expect(check(noToken, 'phone-exists')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/^skipped: the token is not usable/) });
+    // The fix is on the failed check; nothing tells a user of diagnose to run diagnose.
+    for (const c of report.checks) expect(c.hint, c.id).not.toMatch(/diagnos/i);
+    expect(formatReport(report)).toMatch(/^SKIP\s+Token expiry\s+skipped: there is no access token \(token-present\)$/m);
+    expect(formatReport(report)).toMatch(/, 1 fail, 12 skipped$/);
 
     const waba = healthy();
     waba.phoneNumberId = WABA;
     waba.configuredIdIsWaba = {};
     delete waba.phone;
     for (const id of ['phone-exists', 'phone-status', 'app-subscribed'] as const) {
-      expect(check(waba, id).detail).toMatch(/not checked: the configured id is a WABA id/);
+      expect(check(waba, id)).toMatchObject({ status: 'skip', detail: 'skipped: the configured id is a WABA id (phone-not-waba)' });
+    }
+    expect(run(waba).checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['phone-not-waba']);
+  });
+
+  it('a token debug_token cannot identify fails once; its type, scopes and expiry are skipped', () => {
+    const garbage = healthy();
+    garbage.debug = { ok: true, facts: { isValid: false, scopes: [], granularScopes: [], error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' } } };
+    delete garbage.phone;
+    garbage.wabas = [];
+    const report = run(garbage);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['token-valid']);
+    for (const id of ['token-type', 'token-scopes', 'token-expiry'] as const) {
+      expect(check(garbage, id)).toMatchObject({ status: 'skip', detail: 'skipped: debug_token does not know this token (token-valid)' });
     }
   });
 

@@ -354,7 +354,6 @@ describe('account events', () => {
     ['pywa__user_marketing_preferences_resume', 'user_preferences', '102290129340398', undefined],
     ['meta-whatsapp-rs__fields_smb_message_echoes_text', 'smb_message_echoes', '102290129340398', undefined],
     ['meta-whatsapp-rs__fields_history_threads', 'history', '102290129340398', undefined],
-    ['meta-whatsapp-rs__fields_calls_created', 'calls', '102290129340398', undefined],
     ['meta-whatsapp-rs__pages_bsuid_user_id_update_webhooks', 'user_id_update', '102290129340398', undefined],
     ['meta-openapi__group_create_message', 'group_lifecycle_update', undefined, undefined],
   ] as const)('%s -> %s', (name, field, accountId, timestamp) => {

@@ -18,10 +18,20 @@ describe('planWork', () => {
 
   it('sends images and image/PDF documents to the card pipeline, not other media', () => {
     const media = { id: 'm1', mimeType: 'image/jpeg' };
-    expect(planWork(message({ type: 'image', media }), 'c1')).toMatchObject([{ kind: 'card', media }]);
-    expect(planWork(message({ type: 'document', media: { id: 'm2', mimeType: 'application/pdf' } }), 'c1')).toHaveLength(1);
+    expect(planWork(message({ type: 'image', media }), 'c1')).toMatchObject([{ kind: 'card', media }, { kind: 'ack' }]);
+    expect(planWork(message({ type: 'document', media: { id: 'm2', mimeType: 'application/pdf' } }), 'c1')).toHaveLength(2);
     expect(planWork(message({ type: 'document', media: { id: 'm3', mimeType: 'application/zip' } }), 'c1')).toEqual([]);
     expect(planWork(message({ type: 'audio', media: { id: 'm4' } }), 'c1')).toEqual([]);
+  });
+
+  it('acknowledges a card at once with its card job, for Meta and Wazzup24 alike, and nothing else', () => {
+    const base = { messageId: 'wamid.1', contactId: 'c1', phoneNumberId: '111' };
+    expect(planWork(message({ type: 'image', media: { id: 'm1', mimeType: 'image/jpeg' } }), 'c1')).toContainEqual({ kind: 'ack', what: 'card', ...base });
+    const wazzup = message({ channel: 'wazzup24', type: 'image', media: { url: 'https://store.wazzup24.com/x.jpg' } });
+    expect(planWork(wazzup, 'c1').map((j) => j.kind)).toEqual(['card', 'ack']);
+    // An echo of the business's own photo is neither a card nor acknowledged; a command is not acknowledged.
+    expect(planWork({ ...wazzup, echo: true }, 'c1')).toEqual([]);
+    expect(planWork(message({ text: '/help' }), 'c1').map((j) => j.kind)).toEqual(['command']);
   });
 
   it('plans nothing without a contact to answer', () => {

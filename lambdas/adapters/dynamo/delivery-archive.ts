@@ -58,6 +58,8 @@ export function createDeliveryArchive(db: DynamoDBDocumentClient, tableName: str
               phoneNumberId: event.phoneNumberId,
               timestamp: event.timestamp,
               ...boundedJson(event.raw),
+              // The parsed form of a call event (field `calls`), readable without parsing `raw`.
+              ...(event.call ? { call: event.call } : {}),
               receivedAt,
               expiresAt: epochSeconds(receivedAt) + EVENT_DAYS * DAY_SECONDS,
             },

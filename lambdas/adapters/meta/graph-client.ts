@@ -14,6 +14,8 @@ import { toGraphMessageBody, toMarkReadBody, type OutboundMessage } from '../../
 import { readCappedBody } from '../runtime/capped-body.js';
 import { describeFetchFailure, redactSecrets } from '../runtime/http-failure.js';
 import { metricSink } from '../runtime/metrics.js';
+import { GRAPH_TIMEOUT_MS, MEDIA_TIMEOUT_MS } from '../runtime/client-limits.js';
+import { createPublicFetch, UnsafeUrl, type PublicFetch } from '../runtime/public-fetch.js';
 
 export interface GraphClientConfig {
   /** Default https://graph.facebook.com; the local Graph sandbox's URL in local mode and tests. */
@@ -25,8 +27,12 @@ export interface GraphClientConfig {
   fetch?: typeof fetch;
   /** Per Graph call. Default 10 s. */
   timeoutMs?: number;
-  /** Per media download. Default 60 s. */
+  /** Per media download. Default MEDIA_TIMEOUT_MS. */
   mediaTimeoutMs?: number;
+  /** Media downloads (URLs Graph hands out): https to public addresses only (runtime/public-fetch.ts). */
+  mediaFetch?: PublicFetch;
+  /** Origins exempt from that check: the local runner passes its Graph sandbox's. */
+  mediaAllowOrigins?: readonly string[];
   /** GraphErrors by code and GraphRetries; default: this function's EMF sink. */
   metrics?: MetricSink;
 }
@@ -137,13 +143,17 @@ type Auth = { kind: 'token' } | { kind: 'bearer'; token: string } | { kind: 'non
 
 interface CallOptions {
   query?: Record<string, string | undefined>;
+  /** JSON, or a FormData sent as multipart/form-data as it is. */
   body?: unknown;
+  /** Default: the client's per-call timeout. */
+  timeoutMs?: number;
   auth?: Auth;
   /** Strings to blank out of any error text (an input token, an app secret). */
   secrets?: string[];
 }
 
 const DEFAULT_VERSION = 'v26.0';
+
 const MAX_PAGES = 20;
 
 export class GraphClient {
@@ -152,14 +162,16 @@ export class GraphClient {
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
   private readonly mediaTimeoutMs: number;
+  private readonly mediaFetch: PublicFetch;
   private readonly metrics: MetricSink;
 
   constructor(private readonly config: GraphClientConfig) {
     this.baseUrl = (config.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
     this.version = config.version ?? process.env['GRAPH_API_VERSION'] ?? DEFAULT_VERSION;
     this.fetchImpl = config.fetch ?? globalThis.fetch;
-    this.timeoutMs = config.timeoutMs ?? 10_000;
-    this.mediaTimeoutMs = config.mediaTimeoutMs ?? 60_000;
+    this.timeoutMs = config.timeoutMs ?? GRAPH_TIMEOUT_MS;
+    this.mediaTimeoutMs = config.mediaTimeoutMs ?? MEDIA_TIMEOUT_MS;
+    this.mediaFetch = config.mediaFetch ?? createPublicFetch(config.mediaAllowOrigins ? { allowOrigins: config.mediaAllowOrigins } : {});
     this.metrics = config.metrics ?? metricSink;
   }
 
@@ -198,6 +210,22 @@ export class GraphClient {
 
   // ----- media
 
+  /**
+   * `POST /{phone-number-id}/media` (multipart: messaging_product, file, type; facts §5.4): the id to send the
+   * file by, usable for 30 days from this business number. Media uploads get the longer media timeout.
+   */
+  async uploadMedia(phoneNumberId: string, file: { bytes: Uint8Array; mimeType: string; filename: string }): Promise<{ id: string }> {
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', file.mimeType);
+    form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.filename);
+    const path = `${segment(phoneNumberId)}/media`;
+    const res = await this.call('POST', path, { body: form, timeoutMs: this.mediaTimeoutMs });
+    const id = stringOf(res['id']);
+    if (!id) throw this.unexpected('POST', path, 'no id in the upload response');
+    return { id };
+  }
+
   async getMedia(mediaId: string, opts: { phoneNumberId?: string } = {}): Promise<MediaInfo> {
     const res = await this.call('GET', segment(mediaId), { query: { phone_number_id: opts.phoneNumberId } });
     const url = stringOf(res['url']);
@@ -218,11 +246,12 @@ export class GraphClient {
       const token = await this.config.getToken(refreshed ? { refresh: true } : undefined);
       let res: Response;
       try {
-        res = await this.fetchImpl(url, {
+        res = await this.mediaFetch(url, {
           headers: { Authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(this.mediaTimeoutMs),
         });
       } catch (err) {
+        if (err instanceof UnsafeUrl) throw err;
         throw this.failed(transportError(describeFetchFailure(err)), { method: 'GET', url: scrubUrl(url) });
       }
       if (res.status === 401 && !refreshed) {
@@ -384,17 +413,20 @@ export class GraphClient {
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, opts: CallOptions): Promise<Record<string, unknown>> {
     const auth = opts.auth ?? { kind: 'token' };
     const url = this.url(path, opts.query);
-    const body = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+    const form = opts.body instanceof FormData ? opts.body : undefined;
+    const body = opts.body !== undefined && !form ? JSON.stringify(opts.body) : undefined;
     for (let attempt = 0; ; attempt++) {
       const token =
         auth.kind === 'token' ? await this.config.getToken(attempt > 0 ? { refresh: true } : undefined) : auth.kind === 'bearer' ? auth.token : undefined;
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (token) headers['Authorization'] = `Bearer ${token}`;
-      const init: RequestInit = { method, headers, signal: AbortSignal.timeout(this.timeoutMs) };
+      const init: RequestInit = { method, headers, signal: AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs) };
       if (body !== undefined) {
         headers['Content-Type'] = 'application/json';
         init.body = body;
       }
+      // fetch writes the multipart Content-Type with its boundary itself.
+      if (form) init.body = form;
       let res: Response;
       try {
         res = await this.fetchImpl(url, init);

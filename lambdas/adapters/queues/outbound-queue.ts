@@ -1,6 +1,7 @@
 // SQS for work queues: send job bodies in batches (the webhook's WorkSink), and change a received message's
 // visibility (the sender's retry delay). The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_SQS, which
 // the local runner points at fauxqs.
+import { CLIENT_LIMITS, sdkClientLimits } from '../runtime/client-limits.js';
 import {
   ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
@@ -27,7 +28,7 @@ let shared: SQSClient | undefined;
 /** One client per container, created on first use (a function that never sends pays nothing). */
 export function sqsClient(): SQSClient {
   shared ??= new SQSClient({
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    ...sdkClientLimits(CLIENT_LIMITS.sqs),
     // Send to the configured (regional) endpoint, never to a queue URL's own host: in AWS they are the same,
     // locally fauxqs names queues by a host (`sqs.<region>.localhost`) that does not resolve everywhere.
     useQueueUrlAsEndpoint: false,
@@ -65,7 +66,7 @@ export function createJobQueue(url: string, client: SQSClient = sqsClient()): Jo
 }
 
 export interface WorkSinkQueues {
-  /** Command jobs (bot replies) go to the outbound queue. */
+  /** Command jobs (bot replies) and acknowledgements go to the outbound queue. */
   outbound: JobQueue;
   /** Card jobs; until the card pipeline is deployed they are logged and left on the stored message. */
   card?: JobQueue;
@@ -76,7 +77,8 @@ export interface WorkSinkQueues {
 export function createWorkSink(queues: WorkSinkQueues): WorkSink {
   return {
     async enqueue(jobs: readonly WorkJob[]) {
-      const commands = jobs.filter((j) => j.kind === 'command');
+      // A card's acknowledgement only when its card job has a queue: it promises that the card is being read.
+      const commands = jobs.filter((j) => j.kind === 'command' || (j.kind === 'ack' && queues.card));
       const cards = jobs.filter((j) => j.kind === 'card');
       const sends: Promise<void>[] = [];
       // Plain JSON, the wire form decodeJob (domain/outbound/outbound-job.ts) reads; importing that module here would pull

@@ -2,8 +2,9 @@
 // the reply itself goes out through the sender like every other message.
 import { detectCommand, type Command } from './commands.js';
 import { guessLanguage, type Lang } from './language.js';
-import type { CommandJob, ContactRecord, MessageStore } from '../shared/ports.js';
+import type { AckJob, CommandJob, ContactRecord, MessageStore } from '../shared/ports.js';
 import {
+  cardReceivedText,
   helpText,
   languageChangedText,
   languageUsageText,
@@ -51,19 +52,30 @@ export function commandOf(job: Pick<CommandJob, 'command' | 'args'>): Command {
   return detectCommand(typed) ?? { command: 'unknown', word: job.command.toLowerCase() };
 }
 
-export async function replyToCommand(job: CommandJob, contact: ContactRecord, deps: BotDeps): Promise<BotReply> {
-  const command = commandOf(job);
-  const inbound = await deps.messages.get(job.messageId);
-  const evidence = {
+/** The customer's language from everything known: their `/lang` choice, the message, profile name, number. */
+function languageOf(contact: ContactRecord, deps: BotDeps, said: { text?: string; commandWord?: string }): Lang {
+  return guessLanguage({
     ...(contact.lang ? { override: contact.lang } : {}),
-    text: inbound?.text ?? `/${job.command}`,
+    ...(said.text ? { text: said.text } : {}),
     ...(contact.name ? { profileName: contact.name } : {}),
-    commandWord: command.word,
+    ...(said.commandWord ? { commandWord: said.commandWord } : {}),
     ...(contact.waId ? { phone: contact.waId } : {}),
     ...(contact.userId ? { userId: contact.userId } : {}),
     defaultLang: deps.defaultLang ?? 'en',
-  };
-  let lang = guessLanguage(evidence).lang;
+  }).lang;
+}
+
+/** The acknowledgement of a card photo, in the customer's language (a caption, if any, is the best evidence). */
+export async function acknowledge(job: AckJob, contact: ContactRecord, deps: BotDeps): Promise<{ text: string; lang: Lang }> {
+  const inbound = await deps.messages.get(job.messageId);
+  const lang = languageOf(contact, deps, inbound?.text ? { text: inbound.text } : {});
+  return { text: cardReceivedText(lang), lang };
+}
+
+export async function replyToCommand(job: CommandJob, contact: ContactRecord, deps: BotDeps): Promise<BotReply> {
+  const command = commandOf(job);
+  const inbound = await deps.messages.get(job.messageId);
+  let lang = languageOf(contact, deps, { text: inbound?.text ?? `/${job.command}`, commandWord: command.word });
   let text: string;
   switch (command.command) {
     case 'start':

@@ -1,5 +1,6 @@
-// One diagnose check's result: what `GET /diagnose` and `wa diagnose` print per line.
-export type CheckStatus = 'ok' | 'warn' | 'fail';
+// One diagnose check's result: what `GET /diagnose` and `wa diagnose` print per line. `skip`: not checked because a
+// check it depends on failed (the detail names it); only that failed check counts as a failure.
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {
   id: CheckId;

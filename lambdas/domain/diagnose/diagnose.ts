@@ -74,7 +74,8 @@ const NEW_TOKEN =
 export function diagnose(facts: DiagnoseFacts, options: DiagnoseOptions): DiagnoseReport {
   const checks: CheckResult[] = [];
   const add = (id: CheckId, title: string, status: CheckStatus, detail: string, hint = '') => checks.push({ id, title, status, detail, hint });
-  const blocked = (id: CheckId, title: string, because: string, fix: string) => add(id, title, 'fail', `not checked: ${because}`, fix);
+  // The failed check carries the fix; the ones after it say why they were not run.
+  const blocked = (id: CheckId, title: string, because: string) => add(id, title, 'skip', `skipped: ${because}`);
 
   // ----- token
   if (facts.tokenPresent) add('token-present', 'Access token is set', 'ok', `found in ${options.tokenHome}`);
@@ -82,16 +83,17 @@ export function diagnose(facts: DiagnoseFacts, options: DiagnoseOptions): Diagno
 
   let health: TokenHealth | undefined;
   if (!facts.tokenPresent) {
-    for (const [id, title] of TOKEN_CHECKS) blocked(id, title, 'there is no token', 'Set the access token first.');
+    for (const [id, title] of TOKEN_CHECKS) blocked(id, title, 'there is no access token (token-present)');
   } else if (!facts.debug) {
-    for (const [id, title] of TOKEN_CHECKS) blocked(id, title, 'debug_token was not asked', 'Run diagnostics again.');
+    add('token-valid', 'Access token is valid', 'fail', 'debug_token was not asked', 'Check that Graph answers (GRAPH_BASE_URL locally) and the token is the one you meant.');
+    for (const [id, title] of TOKEN_CHECKS.slice(1)) blocked(id, title, 'debug_token was not asked (token-valid)');
   } else if (!facts.debug.ok) {
     const f = facts.debug.failure;
     add('token-valid', 'Access token is valid', 'fail', `debug_token failed: ${f.message} (code ${f.code})`, f.hint ?? `${capital(NEW_TOKEN)}.`);
-    for (const [id, title] of TOKEN_CHECKS.slice(1)) blocked(id, title, 'debug_token failed', 'Fix the token validity first.');
+    for (const [id, title] of TOKEN_CHECKS.slice(1)) blocked(id, title, 'debug_token failed (token-valid)');
   } else {
     health = assessToken(facts.debug.facts, options.now);
-    tokenChecks(health, options, add);
+    tokenChecks(health, options, add, blocked);
   }
 
   if (facts.appId) add('app-id', 'Meta app id is configured', 'ok', `app ${facts.appId}`);
@@ -109,7 +111,7 @@ export function diagnose(facts: DiagnoseFacts, options: DiagnoseOptions): Diagno
   else add('app-secret', 'App secret is set', 'fail', 'empty or missing', 'Copy the app secret from App Dashboard > Settings > Basic into WHATSAPP_APP_SECRET (AWS: the AppSecretName secret); without it every webhook is rejected with 401.');
 
   if (facts.wazzup) checks.push(...wazzupChecks(facts.wazzup));
-  const counts: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0 };
+  const counts: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0, skip: 0 };
   for (const c of checks) counts[c.status] += 1;
   return { ok: counts.fail === 0, counts, checks };
 }
@@ -122,15 +124,20 @@ const TOKEN_CHECKS: ReadonlyArray<[CheckId, string]> = [
 ];
 
 type Add = (id: CheckId, title: string, status: CheckStatus, detail: string, hint?: string) => void;
-type Blocked = (id: CheckId, title: string, because: string, fix: string) => void;
+type Blocked = (id: CheckId, title: string, because: string) => void;
 
-function tokenChecks(health: TokenHealth, options: DiagnoseOptions, add: Add): void {
+function tokenChecks(health: TokenHealth, options: DiagnoseOptions, add: Add, blocked: Blocked): void {
   if (health.valid) add('token-valid', 'Access token is valid', 'ok', describeHealth(health));
   else {
     add('token-valid', 'Access token is valid', 'fail', `invalid: ${health.invalidReason ?? 'unknown reason'}`,
       health.invalidReason === 'it has expired'
         ? `The token expired${health.expiresAt ? ` on ${health.expiresAt.toISOString()}` : ''}: run \`npx wa token rotate\` only while it is still valid; now ${NEW_TOKEN} and store it in ${options.tokenHome}.`
         : `${capital(NEW_TOKEN)} and store it in ${options.tokenHome}.`);
+    // debug_token could not even tell what the token is (not a token, or revoked): nothing more to read from it.
+    if (!health.type) {
+      for (const [id, title] of TOKEN_CHECKS.slice(1)) blocked(id, title, 'debug_token does not know this token (token-valid)');
+      return;
+    }
   }
 
   const type = health.type ?? 'unknown';
@@ -177,7 +184,7 @@ function phoneChecks(facts: DiagnoseFacts, health: TokenHealth | undefined, add:
   if (!id) {
     add('phone-configured', 'Phone number id is configured', 'fail', 'no phone number id is configured',
       `Set WHATSAPP_PHONE_NUMBER_ID locally, or deploy with -c phoneNumberId=<id>. Phone number ids this token can see: ${listNumbers(facts.wabas)} (\`npx wa accounts\`).`);
-    for (const [cid, title] of PHONE_CHECKS) blocked(cid, title, 'no phone number id', 'Configure the phone number id first.');
+    for (const [cid, title] of PHONE_CHECKS) blocked(cid, title, 'no phone number id is configured (phone-configured)');
     return;
   }
   add('phone-configured', 'Phone number id is configured', 'ok', id);
@@ -187,20 +194,20 @@ function phoneChecks(facts: DiagnoseFacts, health: TokenHealth | undefined, add:
     add('phone-not-waba', 'Phone number id is not a WABA id', 'fail',
       `${id} is a WhatsApp Business Account id${facts.configuredIdIsWaba.name ? ` ("${facts.configuredIdIsWaba.name}")` : ''}, not a phone number id`,
       `Use the id of one of its phone numbers instead: ${waba ? listNumbers([waba]) : listNumbers(facts.wabas)}. \`npx wa accounts\` lists them all.`);
-    for (const [cid, title] of PHONE_CHECKS.slice(1)) blocked(cid, title, 'the configured id is a WABA id', 'Configure the phone number id first.');
+    for (const [cid, title] of PHONE_CHECKS.slice(1)) blocked(cid, title, 'the configured id is a WABA id (phone-not-waba)');
     return;
   }
   add('phone-not-waba', 'Phone number id is not a WABA id', 'ok', `${id} is not one of the token's WABAs`);
 
   if (!facts.phone) {
-    for (const [cid, title] of PHONE_CHECKS.slice(1)) blocked(cid, title, health?.valid ? 'the phone number was not read' : 'the token is not usable', 'Fix the token first.');
+    for (const [cid, title] of PHONE_CHECKS.slice(1)) blocked(cid, title, health?.valid ? 'the phone number was not read' : 'the token is not usable (token-present, token-valid)');
     return;
   }
   if (!facts.phone.ok) {
     const f = facts.phone.failure;
     add('phone-exists', 'Phone number id exists', 'fail', `GET /${id} failed: ${f.message} (code ${f.code})`,
       `${f.hint ?? 'Check the id.'} Phone number ids this token can see: ${listNumbers(facts.wabas)}.`);
-    for (const [cid, title] of PHONE_CHECKS.slice(2)) blocked(cid, title, 'the phone number could not be read', 'Fix the phone number id first.');
+    for (const [cid, title] of PHONE_CHECKS.slice(2)) blocked(cid, title, 'the phone number could not be read (phone-exists)');
     return;
   }
   const phone = facts.phone.facts;
@@ -246,7 +253,7 @@ function phoneChecks(facts: DiagnoseFacts, health: TokenHealth | undefined, add:
   else add('phone-throughput', 'Throughput', 'warn', 'not reported', 'Graph did not return throughput.level for this number.');
 
   if (!owner) {
-    blocked('app-subscribed', "App is subscribed to the number's WABA", "the number's WABA is not visible", "Fix the token's WABA access first.");
+    blocked('app-subscribed', "App is subscribed to the number's WABA", "the number's WABA is not visible (phone-waba-visible)");
   } else if (!owner.subscribedAppIds) {
     const f = owner.subscribedAppsError;
     add('app-subscribed', "App is subscribed to the number's WABA", 'fail', `GET /${owner.id}/subscribed_apps failed${f ? `: ${f.message} (code ${f.code})` : ''}`, f?.hint ?? 'Check the token has whatsapp_business_management.');
@@ -274,6 +281,8 @@ export function formatReport(report: DiagnoseReport): string {
     lines.push(`${c.status.toUpperCase().padEnd(widths[0]!)}  ${c.title.padEnd(widths[1]!)}  ${c.detail}`);
     if (c.hint) lines.push(`${' '.repeat(widths[0]! + 2)}${' '.repeat(widths[1]! + 2)}-> ${c.hint}`);
   }
-  lines.push('', `${report.counts.ok} ok, ${report.counts.warn} warn, ${report.counts.fail} fail`);
+  // `skip` is absent from reports of an API deployed before it existed.
+  const skipped = report.counts.skip ? `, ${report.counts.skip} skipped` : '';
+  lines.push('', `${report.counts.ok} ok, ${report.counts.warn} warn, ${report.counts.fail} fail${skipped}`);
   return lines.join('\n');
 }

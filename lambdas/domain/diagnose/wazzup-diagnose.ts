@@ -20,8 +20,8 @@ export function wazzupChecks(f: WazzupFacts): CheckResult[] {
 
   if (!f.channels.ok) {
     add('wazzup-key', 'Wazzup24 API key is valid', 'fail', `GET /v3/channels failed: ${f.channels.code}: ${f.channels.message}`, f.channels.hint);
-    add('wazzup-channel', 'Wazzup24 channel is active', 'fail', 'not checked: the API key does not work', 'Fix the API key first.');
-    add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', 'not checked: the API key does not work', 'Fix the API key first.');
+    add('wazzup-channel', 'Wazzup24 channel is active', 'skip', 'skipped: the API key does not work (wazzup-key)');
+    add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'skip', 'skipped: the API key does not work (wazzup-key)');
     return out;
   }
   add('wazzup-key', 'Wazzup24 API key is valid', 'ok', `${f.channels.list.length} channel(s) in the account`);
@@ -39,14 +39,14 @@ export function wazzupChecks(f: WazzupFacts): CheckResult[] {
   }
 
   const w = f.webhook;
-  if (!w) add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', 'not checked', 'Run diagnostics again.');
+  if (!w) add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', 'GET /v3/webhooks was not asked', 'Check that the Wazzup24 API answers (WAZZUP_BASE_URL locally).');
   else if (!w.ok) add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', `GET /v3/webhooks failed: ${w.code}: ${w.message}`, 'Check the API key (a sidecar key cannot read webhooks).');
-  else if (!w.uri) add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', 'no webhook is registered', 'Run `npx wa wazzup register --url <ApiUrl>`.');
+  else if (!w.uri) add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', 'no webhook is registered', 'Run `npx wa wazzup register --api <ApiUrl>`.');
   else if (!f.expectedPathSuffix || !w.uri.endsWith(f.expectedPathSuffix)) {
     // The URI carries the secret: never print it, only where it points.
-    add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', `the webhook points elsewhere (${origin(w.uri)})`, 'Run `npx wa wazzup register --url <ApiUrl>`: Wazzup24 has one webhook per account, so this takes it over from the other address.');
+    add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', `the webhook points elsewhere (${origin(w.uri)})`, 'Run `npx wa wazzup register --api <ApiUrl>`: Wazzup24 has one webhook per account, so this takes it over from the other address.');
   } else if (!w.subscriptions['messagesAndStatuses']) {
-    add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', 'registered, but messages and statuses are not subscribed', 'Run `npx wa wazzup register --url <ApiUrl>` again.');
+    add('wazzup-webhook', 'Wazzup24 webhook points at this stack', 'fail', 'registered, but messages and statuses are not subscribed', 'Run `npx wa wazzup register --api <ApiUrl>` again.');
   } else {
     const channelsToo = w.subscriptions['channelsUpdates'] === true;
     add('wazzup-webhook', 'Wazzup24 webhook points at this stack', channelsToo ? 'ok' : 'warn', `registered at ${origin(w.uri)} with this stack's secret`,

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { arr, canonicalJson, idOf, isObject, prop, str, unixToIso, type JsonObject } from '../shared/json.js';
 import { messageContent, providerErrors } from './meta-message.js';
-import type { AccountEvent, InboundMessage, ParsedDelivery, ProviderUser, StatusUpdate } from '../shared/model.js';
+import { isCallStatus, parseCall, parseCallStatus, type ContactLookup } from './meta-calls.js';
+import type { AccountEvent, CallEvent, InboundMessage, ParsedDelivery, ProviderUser, StatusUpdate } from '../shared/model.js';
 import { fitsKey, MAX_JSON_DEPTH, nestedDeeperThan, unstorableMessage, unstorableStatus } from '../shared/storable.js';
 
 export class UnparseableDelivery extends Error {
@@ -17,6 +18,8 @@ export class UnparseableDelivery extends Error {
 
 /** Keys of a `messages` change value this parser understands; any other key is kept as an event. */
 const KNOWN_MESSAGES_KEYS = new Set(['messaging_product', 'metadata', 'contacts', 'messages', 'statuses', 'errors']);
+/** Keys of a `calls` change value this parser understands. */
+const KNOWN_CALLS_KEYS = new Set(['messaging_product', 'metadata', 'contacts', 'calls', 'statuses', 'errors']);
 
 interface EntryCtx {
   accountId?: string;
@@ -41,6 +44,15 @@ function event(field: string, ctx: EntryCtx, raw: unknown, phoneNumberId?: strin
   return e;
 }
 
+/** A call, kept as a `calls` event with its reading beside the raw entry; stamped with the call's own time. */
+function callEvent(ctx: EntryCtx, raw: unknown, phoneNumberId: string | undefined, call: CallEvent | undefined): AccountEvent {
+  if (!call) return event('calls.invalid', ctx, raw, phoneNumberId);
+  const e = event('calls', ctx, raw, phoneNumberId);
+  e.call = call;
+  if (call.timestamp) e.timestamp = call.timestamp;
+  return e;
+}
+
 function assign<T extends object>(target: T, values: Partial<T>): T {
   for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') (target as JsonObject)[k] = v;
   return target;
@@ -54,6 +66,8 @@ function findContact(contacts: unknown[], userId: string | undefined, waId: stri
     undefined
   );
 }
+
+const contactLookup = (contacts: unknown[]): ContactLookup => (user) => fromContact(user, findContact(contacts, user.userId, user.waId));
 
 function fromContact(user: ProviderUser, contact: unknown): ProviderUser {
   if (!isObject(contact)) return user;
@@ -143,6 +157,11 @@ function parseMessagesValue(value: unknown, ctx: EntryCtx, out: ParsedDelivery):
     else out.events.push(event('messages.invalid', ctx, { metadata, contacts, message: m }, phoneNumberId));
   });
   each(statuses, 'statuses', (s) => {
+    // A call's status on the messages field is about a call, not a message: kept with the other call events.
+    if (isCallStatus(s)) {
+      out.events.push(callEvent(ctx, { metadata, contacts, statuses: [s] }, phoneNumberId, parseCallStatus(s, contactLookup(contacts))));
+      return;
+    }
     const parsed = parseStatus(s, v);
     if (parsed) out.statuses.push(parsed);
     else out.events.push(event('statuses.invalid', ctx, { metadata, status: s }, phoneNumberId));
@@ -155,6 +174,31 @@ function parseMessagesValue(value: unknown, ctx: EntryCtx, out: ParsedDelivery):
   const unknownKeys = Object.keys(value).some((k) => !KNOWN_MESSAGES_KEYS.has(k));
   if (unknownKeys || (messages === undefined && statuses === undefined && errors === undefined)) {
     out.events.push(event('messages', ctx, value, phoneNumberId));
+  }
+}
+
+/** A `calls` change: one event per call entry and per call status, each with the value narrowed to that entry. */
+function parseCallsValue(value: unknown, ctx: EntryCtx, out: ParsedDelivery): void {
+  const metadata = prop(value, 'metadata');
+  const phoneNumberId = idOf(metadata, 'phone_number_id');
+  if (!isObject(value)) {
+    out.events.push(event('calls', ctx, value, phoneNumberId));
+    return;
+  }
+  const business = str(metadata, 'display_phone_number');
+  const lookup = contactLookup(arr(value, 'contacts') ?? []);
+  const { calls, statuses, ...rest } = value;
+  if (Array.isArray(calls)) {
+    for (const c of calls) out.events.push(callEvent(ctx, { ...rest, calls: [c] }, phoneNumberId, parseCall(c, lookup, rest['errors'], business)));
+  }
+  if (Array.isArray(statuses)) {
+    for (const s of statuses) {
+      out.events.push(callEvent(ctx, { ...rest, statuses: [s] }, phoneNumberId, isCallStatus(s) ? parseCallStatus(s, lookup) : undefined));
+    }
+  }
+  // Nothing we can read, or keys we do not know: the whole value is kept as well.
+  if ((!Array.isArray(calls) && !Array.isArray(statuses)) || Object.keys(value).some((k) => !KNOWN_CALLS_KEYS.has(k))) {
+    out.events.push(event('calls', ctx, value, phoneNumberId));
   }
 }
 
@@ -181,6 +225,7 @@ export function parseMetaDelivery(json: unknown): ParsedDelivery {
       const value = prop(change, 'value');
       if (!field || !fitsKey(field)) out.events.push(event('change.invalid', ctx, change));
       else if (field === 'messages') parseMessagesValue(value, ctx, out);
+      else if (field === 'calls') parseCallsValue(value, ctx, out);
       else out.events.push(event(field, ctx, value, idOf(prop(value, 'metadata'), 'phone_number_id')));
     }
   }

@@ -17,11 +17,14 @@ export function planWork(message: InboundMessage, contactId: string | undefined)
   }
   const media = message.media;
   const isCard = message.type === 'image' || (message.type === 'document' && isCardDocument(media?.mimeType));
-  if (media?.id && isCard && message.channel === 'meta') return [{ kind: 'card', media, type: message.type, ...base }];
+  // Reading a card takes seconds (minutes with retries): the customer hears at once that it arrived. The sender
+  // answers the acknowledgement once per message id, however often Meta redelivers the photo.
+  const ack = { kind: 'ack', what: 'card', ...base } as const;
+  if (media?.id && isCard && message.channel === 'meta') return [{ kind: 'card', media, type: message.type, ...base }, ack];
   // Wazzup24 sends media as a link (contentUri) the worker downloads itself; documents carry no MIME type, so
   // only images are taken as cards.
   if (media?.url && message.channel === 'wazzup24' && message.type === 'image') {
-    return [{ kind: 'card', media, type: message.type, channel: 'wazzup24', ...base }];
+    return [{ kind: 'card', media, type: message.type, channel: 'wazzup24', ...base }, ack];
   }
   return [];
 }

@@ -5,7 +5,8 @@ import type { CountryCode } from 'libphonenumber-js/min';
 import type { Channel } from '../shared/model.js';
 import { parseOutboundMessage } from './outbound-message.js';
 import type { ContactStore } from '../shared/ports.js';
-import { recipientOf, type SendRequest } from './sender.js';
+import { graphErrorOf, recipientOf, type SendRequest } from './sender.js';
+import type { WazzupChannelPick } from './default-wazzup-channel.js';
 
 export interface AdminSendDefaults {
   /** The Meta business number to send from when the body names none. */
@@ -18,10 +19,19 @@ export interface AdminSendDefaults {
 
 export type AdminSendPlan =
   | { ok: true; request: SendRequest }
-  | { ok: false; status: 400 | 404; field: string; error: string };
+  | { ok: false; status: 400 | 404 | 502; field: string; error: string };
+
+export interface AdminSendDeps {
+  contacts?: Pick<ContactStore, 'get'>;
+  defaults: AdminSendDefaults;
+  /** The account's only active Wazzup24 channel, for a Wazzup24 send when no channel is named or configured. */
+  defaultWazzupChannel?: () => Promise<WazzupChannelPick>;
+}
 
 /** Fields of the body that are about routing, not the message. */
 const ROUTING_FIELDS: readonly string[] = ['channel', 'phoneNumberId', 'contactId'];
+/** What Wazzup24's `POST /v3/message` can carry besides text and files by link: nothing of these. */
+const NOT_ON_WAZZUP: readonly string[] = ['location', 'contacts'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (field: string, message: string): AdminSendPlan => ({
@@ -35,11 +45,25 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export async function planAdminSend(
-  body: unknown,
-  deps: { contacts?: Pick<ContactStore, 'get'>; defaults: AdminSendDefaults },
-): Promise<AdminSendPlan> {
-  if (!isRecord(body)) return invalid('', 'the body must be a JSON object');
+/**
+ * The card bot this system replaces took `{ "to", "message" }`: `message` is read as `text`, so its callers
+ * keep working unchanged.
+ */
+function withTextSynonym(body: Record<string, unknown>): { body: Record<string, unknown> } | { refused: AdminSendPlan } {
+  if (body['message'] === undefined) return { body };
+  if (body['text'] !== undefined) return { refused: invalid('message', 'is another name for text: give one of them, not both') };
+  if (typeof body['message'] !== 'string') {
+    return { refused: invalid('message', 'must be the text to send (a string); use text, template, image, ... for other messages') };
+  }
+  const { message, ...rest } = body;
+  return { body: { ...rest, text: message } };
+}
+
+export async function planAdminSend(input: unknown, deps: AdminSendDeps): Promise<AdminSendPlan> {
+  if (!isRecord(input)) return invalid('', 'the body must be a JSON object');
+  const renamed = withTextSynonym(input);
+  if ('refused' in renamed) return renamed.refused;
+  const body = renamed.body;
   const given = body['channel'];
   if (given !== undefined && given !== 'meta' && given !== 'wazzup24') {
     return invalid('channel', 'must be "meta" (the Meta Cloud API) or "wazzup24"');
@@ -53,8 +77,15 @@ export async function planAdminSend(
     if (!contact) return { ok: false, status: 404, field: 'contactId', error: `contactId: contact ${JSON.stringify(contactId)} does not exist` };
   }
   const channel: Channel = given ?? contact?.channel ?? 'meta';
-  const from = body['phoneNumberId'] ?? (channel === 'wazzup24' ? deps.defaults.wazzupChannelId : deps.defaults.phoneNumberId);
+  let from = body['phoneNumberId'] ?? (channel === 'wazzup24' ? deps.defaults.wazzupChannelId : deps.defaults.phoneNumberId);
   if (channel === 'wazzup24') {
+    const unsupported = NOT_ON_WAZZUP.find((k) => body[k] !== undefined);
+    if (unsupported) return invalid(unsupported, 'cannot be sent through Wazzup24 (text and files by link only); send it through Meta ("channel": "meta")');
+    if (from === undefined && deps.defaultWazzupChannel) {
+      const pick = await lookUp(deps.defaultWazzupChannel);
+      if (!pick.ok) return pick.plan;
+      from = pick.channelId;
+    }
     if (from === undefined) return invalid('phoneNumberId', 'is required: no default Wazzup24 channel is configured (context wazzupChannelId, WAZZUP_CHANNEL_ID)');
     if (typeof from !== 'string' || !UUID.test(from)) return invalid('phoneNumberId', 'must be the Wazzup24 channel id (a UUID, see npx wa wazzup channels)');
   } else {
@@ -74,9 +105,33 @@ export async function planAdminSend(
     ...(deps.defaults.defaultCountry ? { defaultCountry: deps.defaults.defaultCountry } : {}),
     ...(wazzupChat ? { wazzupChat } : {}),
   });
-  if (!parsed.ok) return invalid(parsed.error.field, parsed.error.message);
+  if (!parsed.ok) {
+    // A bad `message` is named as the caller wrote it.
+    const field = input['message'] !== undefined && parsed.error.field.startsWith('text') ? parsed.error.field.replace(/^text/, 'message') : parsed.error.field;
+    return invalid(field, parsed.error.message);
+  }
   return {
     ok: true,
     request: { message: parsed.message, phoneNumberId: from, channel, ...(contact ? { contactId: contact.id } : {}) },
   };
+}
+
+async function lookUp(find: () => Promise<WazzupChannelPick>): Promise<{ ok: true; channelId: string } | { ok: false; plan: AdminSendPlan }> {
+  let pick: WazzupChannelPick;
+  try {
+    pick = await find();
+  } catch (error) {
+    // Wazzup24 refused or did not answer the channel list: the send cannot be routed, and the caller is told why.
+    const mapped = graphErrorOf(error);
+    if (!mapped) throw error;
+    // No key: Wazzup24 is not set up here, so there is nothing to look up and the channel must be named.
+    if (mapped.code === 'API_KEY_MISSING') {
+      return { ok: false, plan: invalid('phoneNumberId', `is required: no default Wazzup24 channel is configured (context wazzupChannelId, WAZZUP_CHANNEL_ID) and no API key to list the channels with. ${mapped.hint}`) };
+    }
+    return {
+      ok: false,
+      plan: { ok: false, status: 502, field: 'phoneNumberId', error: `phoneNumberId: no Wazzup24 channel is configured and the channel list could not be read: ${mapped.message}. ${mapped.hint}` },
+    };
+  }
+  return pick.ok ? pick : { ok: false, plan: invalid('phoneNumberId', `is required: ${pick.error}`) };
 }

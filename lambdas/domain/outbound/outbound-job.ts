@@ -1,7 +1,9 @@
 // The jobs the outbound queue carries, and their JSON wire form. Pure.
 //
-// Two kinds arrive at the sender Lambda:
+// Three kinds arrive at the sender Lambda:
 // - `command`: the webhook's WorkJob for a bot command (`/start`, `/помощь` …). The bot decides the reply.
+// - `ack`: the webhook's WorkJob acknowledging a card photo at once ("✅ Business card received!"), in the
+//   customer's language, quoting the photo; one per message id (key `ack:<wamid>`).
 // - `reply`: a ready message for a contact, from any producer (the card worker's summary, a future
 //   broadcaster). Producers build it with `replyJob(...)`:
 //
@@ -12,8 +14,8 @@
 //   contact (phone when known, else BSUID). `idempotencyKey` must be stable across redeliveries of the same
 //   logical send (derive it from the message that caused it): an SQS redelivery after a successful Graph call
 //   then finds the key recorded and does not send twice.
-import { replyToCommand, type BotDeps } from '../bot/bot.js';
-import type { CommandJob, ContactStore } from '../shared/ports.js';
+import { acknowledge, replyToCommand, type BotDeps } from '../bot/bot.js';
+import type { AckJob, CommandJob, ContactStore } from '../shared/ports.js';
 import { parseOutboundMessage, toRequestShape, type OutboundMessage } from './outbound-message.js';
 import { decideRetry, type RetryPolicyOptions } from './retry-policy.js';
 import { providerErrorOf, recipientOf, type Sender } from './sender.js';
@@ -32,7 +34,7 @@ export interface ReplyJob {
   idempotencyKey: string;
 }
 
-export type OutboundJob = CommandJob | ReplyJob;
+export type OutboundJob = CommandJob | AckJob | ReplyJob;
 
 /** Longest key accepted: keys become part of a DynamoDB key and of a synthetic message id. */
 export const MAX_IDEMPOTENCY_KEY = 200;
@@ -51,7 +53,9 @@ export function commandKey(job: CommandJob): string {
 }
 
 export function jobKey(job: OutboundJob): string {
-  return job.kind === 'command' ? commandKey(job) : job.idempotencyKey;
+  if (job.kind === 'command') return commandKey(job);
+  if (job.kind === 'ack') return `ack:${job.messageId}`;
+  return job.idempotencyKey;
 }
 
 export function encodeJob(job: OutboundJob): string {
@@ -86,6 +90,16 @@ export function decodeJob(body: string): OutboundJob {
       phoneNumberId: nonEmpty(o, 'phoneNumberId'),
     };
   }
+  if (o['kind'] === 'ack') {
+    if (o['what'] !== 'card') throw new InvalidJob(`what must be "card", got ${JSON.stringify(o['what'])}`);
+    return {
+      kind: 'ack',
+      what: 'card',
+      messageId: nonEmpty(o, 'messageId'),
+      contactId: nonEmpty(o, 'contactId'),
+      phoneNumberId: nonEmpty(o, 'phoneNumberId'),
+    };
+  }
   if (o['kind'] === 'reply') {
     const idempotencyKey = nonEmpty(o, 'idempotencyKey');
     if (idempotencyKey.length > MAX_IDEMPOTENCY_KEY) throw new InvalidJob(`idempotencyKey must be at most ${MAX_IDEMPOTENCY_KEY} characters`);
@@ -103,7 +117,7 @@ export function decodeJob(body: string): OutboundJob {
     if (replyTo !== undefined) job.replyTo = replyTo as string;
     return job;
   }
-  throw new InvalidJob(`kind must be "command" or "reply", got ${JSON.stringify(o['kind'])}`);
+  throw new InvalidJob(`kind must be "command", "ack" or "reply", got ${JSON.stringify(o['kind'])}`);
 }
 
 /** The job's message addressed to `to`, validated; throws InvalidJob naming the bad field. */
@@ -151,6 +165,9 @@ export async function handleOutboundJob(job: OutboundJob, attempt: number, deps:
   if (job.kind === 'command') {
     const reply = await replyToCommand(job, contact, deps.bot);
     message = addressReply({ kind: 'text', text: reply.text }, to, job.messageId, opts);
+  } else if (job.kind === 'ack') {
+    const ack = await acknowledge(job, contact, deps.bot);
+    message = addressReply({ kind: 'text', text: ack.text }, to, job.messageId, opts);
   } else {
     message = addressReply(job.message, to, job.replyTo, opts);
   }
@@ -158,7 +175,8 @@ export async function handleOutboundJob(job: OutboundJob, attempt: number, deps:
   const { outcome, replayed } = await deps.sender.send(request);
 
   if (outcome.ok) {
-    if (job.kind === 'command' && deps.markRead && !replayed) {
+    // The customer's message (a command, a card photo) gets its blue ticks once it is answered.
+    if (job.kind !== 'reply' && deps.markRead && !replayed) {
       await deps.markRead(job.phoneNumberId, job.messageId).catch((error: unknown) =>
         deps.log?.('could not mark the command message as read', { messageId: job.messageId, error: String(error) }),
       );

@@ -1,11 +1,12 @@
 // What the system can send to a WhatsApp user, validated, and turned into the body of Meta's
 // `POST /{phone-number-id}/messages` (shapes: Meta's OpenAPI v23.0 send examples and the recorded cassettes in
 // ../shared/reference/graph-cassettes/messages). The admin API's body ({ to, text } / { to, template } /
-// { to, image } / { to, interactive } / { to, reaction }) parses straight into an OutboundMessage, and every
+// { to, image } / { to, interactive } / { to, reaction } / { to, location } / { to, contacts }) parses straight into an OutboundMessage, and every
 // validation error names the field, so a 400 can say exactly what is wrong.
 import * as v from 'valibot';
 // `min` metadata is enough for isPossible() and E.164 formatting, and keeps ~70 KB out of the send Lambda.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { checkContactCards, contactsSchema, locationSchema, type ContactCard, type LocationPin } from './location-contacts.js';
 
 export const MEDIA_KINDS = ['image', 'document', 'audio', 'video', 'sticker'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -97,6 +98,8 @@ export type OutboundMessage = Envelope &
     | { kind: MediaKind; media: MediaObject }
     | { kind: 'interactive'; interactive: Interactive }
     | { kind: 'reaction'; reaction: { messageId: string; emoji: string } }
+    | { kind: 'location'; location: LocationPin }
+    | { kind: 'contacts'; contacts: ContactCard[] }
   );
 
 export type OutboundKind = OutboundMessage['kind'];
@@ -254,7 +257,7 @@ const textSchema = v.union(
   'must be a string of 1 to 4096 characters',
 );
 
-const CONTENT_KEYS = ['text', 'template', ...MEDIA_KINDS, 'interactive', 'reaction'] as const;
+const CONTENT_KEYS = ['text', 'template', ...MEDIA_KINDS, 'interactive', 'reaction', 'location', 'contacts'] as const;
 const ENVELOPE_KEYS = ['to', 'replyTo', 'bizOpaqueCallbackData', 'previewUrl'] as const;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -405,6 +408,18 @@ function parseMessage(input: unknown, opts: ParseOptions, mark: boolean): ParseR
       if (!r.success) return { ok: false, error: firstIssue('reaction', r.issues) };
       return accepted(mark, { ...envelope, kind: 'reaction', reaction: r.output });
     }
+    case 'location': {
+      const r = v.safeParse(locationSchema, payload);
+      if (!r.success) return { ok: false, error: firstIssue('location', r.issues) };
+      return accepted(mark, { ...envelope, kind: 'location', location: r.output });
+    }
+    case 'contacts': {
+      const r = v.safeParse(contactsSchema, payload);
+      if (!r.success) return { ok: false, error: firstIssue('contacts', r.issues) };
+      const cardError = checkContactCards(r.output);
+      if (cardError) return { ok: false, error: cardError };
+      return accepted(mark, { ...envelope, kind: 'contacts', contacts: r.output });
+    }
     default: {
       const r = v.safeParse(MEDIA_SCHEMAS[kind], payload);
       if (!r.success) return { ok: false, error: firstIssue(kind, r.issues) };
@@ -493,6 +508,12 @@ export function toRequestShape(m: OutboundMessage): Record<string, unknown> {
     case 'reaction':
       out['reaction'] = m.reaction;
       break;
+    case 'location':
+      out['location'] = m.location;
+      break;
+    case 'contacts':
+      out['contacts'] = m.contacts;
+      break;
     default:
       out[m.kind] = m.media;
   }
@@ -540,6 +561,12 @@ export function toGraphMessageBody(message: OutboundMessage): Record<string, unk
       break;
     case 'reaction':
       body['reaction'] = { message_id: m.reaction.messageId, emoji: m.reaction.emoji };
+      break;
+    case 'location':
+      body['location'] = m.location;
+      break;
+    case 'contacts':
+      body['contacts'] = m.contacts;
       break;
     default: {
       const media: Record<string, unknown> = m.media.id !== undefined ? { id: m.media.id } : { link: m.media.link };

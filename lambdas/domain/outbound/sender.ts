@@ -11,6 +11,7 @@ import type { MappedGraphError, RetryClass } from './graph-errors.js';
 import { noMetrics, type MetricSink } from '../shared/metric-catalog.js';
 import type { Channel, MediaRef, ProviderError } from '../shared/model.js';
 import { MEDIA_KINDS, isBsuid, type OutboundKind, type OutboundMessage } from './outbound-message.js';
+import { describeContacts, describeLocation } from './location-contacts.js';
 import type { ContactRecord, ContactStore } from '../shared/ports.js';
 import { checkSendAllowed, windowState, WINDOW_MS, type SendKind } from './window.js';
 import { wazzupUser } from '../inbound/wazzup-webhook.js';
@@ -229,6 +230,10 @@ export function textOf(m: OutboundMessage): string | undefined {
       return m.reaction.emoji;
     case 'template':
       return undefined;
+    case 'location':
+      return describeLocation(m.location);
+    case 'contacts':
+      return describeContacts(m.contacts);
     default:
       return m.media.caption;
   }

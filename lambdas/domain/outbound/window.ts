@@ -6,8 +6,8 @@
 
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export type SendKind = 'text' | 'template' | 'media' | 'interactive' | 'reaction' | 'read';
-export const SEND_KINDS: readonly SendKind[] = ['text', 'template', 'media', 'interactive', 'reaction', 'read'];
+export type SendKind = 'text' | 'template' | 'media' | 'interactive' | 'reaction' | 'location' | 'contacts' | 'read';
+export const SEND_KINDS: readonly SendKind[] = ['text', 'template', 'media', 'interactive', 'reaction', 'location', 'contacts', 'read'];
 
 /** Kinds Meta allows whatever the window: templates (that is what they are for) and read receipts. */
 const ALWAYS_ALLOWED: ReadonlySet<SendKind> = new Set(['template', 'read']);

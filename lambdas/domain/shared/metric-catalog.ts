@@ -68,6 +68,14 @@ export const METRICS = {
     stats: ['Sum'],
     emittedBy: 'webhook (domain/inbound/ingest.ts)',
   },
+  UnstoredStatuses: {
+    unit: 'Count',
+    dimensions: [],
+    description: 'Statuses the messages table refused for good (the message item cannot grow), parked as `statuses.unstored` events',
+    row: 'traffic',
+    stats: ['Sum'],
+    emittedBy: 'webhook (domain/inbound/ingest.ts)',
+  },
   SignatureRejections: {
     unit: 'Count',
     dimensions: [],

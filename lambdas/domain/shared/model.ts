@@ -84,6 +84,29 @@ export interface StatusUpdate {
   raw: Record<string, unknown>;
 }
 
+/** One thing Meta's Calling API reported (`calls` field): a call's connect or terminate, or a call status. */
+export interface CallEvent {
+  /** The `calls[].event` as sent (`connect`, `terminate`, …); `status` for a `statuses[]` entry of type `call`. */
+  event: string;
+  /** `wacid.…` */
+  callId: string;
+  /** `USER_INITIATED` (the customer called) or `BUSINESS_INITIATED`. */
+  direction?: string;
+  /** The customer on the call: the caller of a user-initiated call, the callee of a business-initiated one. */
+  user?: ProviderUser;
+  from?: string;
+  to?: string;
+  /** Terminate: `COMPLETED`, `FAILED`; status: `RINGING`, `ACCEPTED`, `REJECTED`, …, as sent. */
+  status?: string;
+  /** ISO 8601. */
+  timestamp?: string;
+  startTime?: string;
+  endTime?: string;
+  durationSeconds?: number;
+  bizOpaqueCallbackData?: string;
+  errors?: ProviderError[];
+}
+
 /** Every other change: template, phone number, account and user-preference updates, `value.errors`, unknown fields. */
 export interface AccountEvent {
   kind: 'event';
@@ -97,6 +120,8 @@ export interface AccountEvent {
   /** Stable across redeliveries of the same change: a hash of field, entry id, time and value. */
   dedupeKey: string;
   raw: unknown;
+  /** Field `calls`: the call event read out of `raw`. */
+  call?: CallEvent;
 }
 
 export interface ParsedDelivery {

@@ -78,6 +78,15 @@ export function unstorableStatus(s: { messageId: string; phoneNumberId: string; 
   return undefined;
 }
 
+/** Why a parsed call event cannot be stored beside its raw JSON; undefined when it can. */
+export function unstorableCall(c: { callId: string; event: string; status?: string; user?: Identity }): string | undefined {
+  if (![c.callId, c.event, c.status].every(fitsKey) || (c.user && !identityFits(c.user))) return `an id is longer than ${MAX_KEY_BYTES} bytes`;
+  const f = fields(c);
+  if (f.bytes > MAX_STATUS_FIELDS_BYTES) return `its fields are larger than ${MAX_STATUS_FIELDS_BYTES} bytes`;
+  if (!f.numbersFit) return 'a number is outside the range DynamoDB stores';
+  return undefined;
+}
+
 /** True when arrays and objects nest deeper than `max` anywhere in the value. Iterative: the value may be deep. */
 export function nestedDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
   const todo: [unknown, number][] = [[value, 0]];
