@@ -25,11 +25,11 @@ export const CONTEXT_PARAMETERS = {
   senderMaxConcurrency: 'most concurrent sender invocations (SQS maximum concurrency, 2-1000)',
   cardWorkerMaxConcurrency: 'most concurrent card-worker invocations (SQS maximum concurrency, 2-1000)',
   cardsPerSenderPerHour: 'business cards one customer may send per hour',
-  tracing: 'X-Ray tracing of every function: active or off',
+  tracing: 'X-Ray on every function (active) or none (off)',
   logLevel: 'POWERTOOLS_LOG_LEVEL of every function',
-  logLambdaContext: 'full or compact Lambda context on every log line',
+  logLambdaContext: 'compact or full Lambda context on every log line',
   accessLogFormat: 'API access log line: compact or standard',
-  contactRefreshMinutes: 'how far a contact lastInboundAt may lag before the webhook rewrites the profile',
+  contactRefreshMinutes: 'how far a contact profile lastInboundAt may lag its newest message (0-1440)',
   ...(Object.fromEntries(
     Object.keys(routeThrottles).flatMap((name) => [
       [`${name}RateLimit`, `throttling of the ${name} routes (requests/s)`],

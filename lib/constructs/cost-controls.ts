@@ -2,7 +2,7 @@
 // a value that is not one of the choices fails synth with the parameter's name.
 import type { IConstruct } from 'constructs';
 import { COST_CONTROL_CHOICES, costControls } from '../resources.js';
-import { contextInt, contextString, ContextError } from './context.js';
+import { ContextError, contextInt, contextString } from './context.js';
 
 type Choices = typeof COST_CONTROL_CHOICES;
 
