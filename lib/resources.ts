@@ -102,8 +102,8 @@ export const queues = {
     envVar: 'CARD_QUEUE_URL',
     // Card jobs from the webhook (images, image/PDF documents): domain/cards/card-pipeline.ts decodeCardJob.
     consumer: 'cardWorker',
-    // OCR is the slow part; a small batch keeps one slow photo from holding many others past the timeout.
-    batchSize: 2,
+    // One card per invocation: OCR runs in the function, and each card gets the whole time budget.
+    batchSize: 1,
     // The worker tells the customer on the last receive, before the job moves to the dead-letter queue.
     maxReceiveCount: 3,
   },
@@ -225,10 +225,12 @@ export const functions = {
   },
   cardWorker: {
     entry: 'lambdas/handlers/card-worker.ts',
-    description: 'Card queue consumer: media -> S3 -> QR or Textract -> contact (dedupe) -> reply job',
-    // zxing decodes a 12-megapixel JPEG into about 50 MB of pixels; more memory also means more CPU.
-    memoryMb: 1536,
-    timeoutSeconds: 60,
+    description: 'Card queue consumer: media -> S3 -> QR, tesseract.js or Textract -> contact (dedupe) -> reply job',
+    // tesseract.js runs in the function: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU), and OCR is
+    // CPU-bound. Photos are refused above 50 MP from their header, so decoding stays far below this.
+    memoryMb: 2048,
+    // Above the sum of the worker's downstream timeouts (CARD_JOB_TIMEOUTS_MS, lambdas/handlers/card-batch.ts).
+    timeoutSeconds: 120,
     tables: { contacts: 'readWrite', messages: 'readWrite' },
     queues: { card: 'consume', outbound: 'send' },
     secrets: ['accessToken'],
@@ -283,7 +285,16 @@ export const cardPipeline = {
   mediaBucketEnvVar: 'MEDIA_BUCKET',
   /** Days a card photo is kept; context `mediaExpiryDays` overrides it. */
   mediaExpiryDays: 30,
+  /**
+   * The card worker's OCR in AWS (env OCR_ENGINE, context `ocrEngine`): `auto` = tesseract.js (Kyrgyz + English data,
+   * which reads Russian too) in the function, Textract only for a weak read of Latin print and for PDFs; `tesseract`
+   * = never Textract; `textract` = Textract only (Latin script only); `none` = QR codes only.
+   */
+  ocrEngines: ['auto', 'tesseract', 'textract', 'none'],
+  ocrEngine: 'auto',
 } as const;
+
+export type OcrEngineName = (typeof cardPipeline.ocrEngines)[number];
 
 /** Environment variables every function gets. */
 export const commonEnv = {

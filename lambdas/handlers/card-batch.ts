@@ -22,7 +22,8 @@ import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/runtime/e
 import { graphMediaSource } from '../adapters/meta/graph-media.js';
 import { logger } from '../adapters/runtime/logger.js';
 import { graphClientFromEnv } from '../adapters/meta/meta-config.js';
-import { createMediaStore } from '../adapters/cards/media-store.js';
+import { createMediaStore, S3_TIMEOUTS_MS } from '../adapters/cards/media-store.js';
+import { TEXTRACT_LIMITS } from '../adapters/cards/ocr-textract.js';
 import { createUrlMediaSource } from '../adapters/cards/url-media.js';
 import { metricSink } from '../adapters/runtime/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/queues/outbound-queue.js';
@@ -74,6 +75,21 @@ export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent)
     });
 }
 
+/**
+ * The longest one card job may wait on each thing it calls (a batch holds one job: resources.ts). Their sum stays
+ * under the function's timeout (test/unit/card-worker-budget.test.ts), so a slow dependency fails the job, which the
+ * queue retries, instead of the invocation timing out with the job half done. Per call; DynamoDB and SQS calls take
+ * milliseconds and get a common allowance (their clients time out after 3 s each).
+ */
+export const CARD_JOB_TIMEOUTS_MS = {
+  graphMediaLookup: 10_000,
+  mediaDownload: 20_000,
+  s3: S3_TIMEOUTS_MS.connection + S3_TIMEOUTS_MS.request,
+  localOcr: 30_000,
+  textract: TEXTRACT_LIMITS.maxAttempts * (TEXTRACT_LIMITS.connectionMs + TEXTRACT_LIMITS.requestMs),
+  dynamoAndSqs: 15_000,
+} as const;
+
 /** Comma-separated seconds (`20,60`); absent = the pipeline's default. */
 export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number[] | undefined {
   const text = optionalEnv('CARD_RETRY_DELAYS_SECONDS', env);
@@ -89,7 +105,7 @@ export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number
 /** The stores, queues and Graph client every card worker uses, with the given reader. */
 export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env): CardWorkerDeps {
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts', env));
-  const graph = graphClientFromEnv(env);
+  const graph = graphClientFromEnv(env, { timeoutMs: CARD_JOB_TIMEOUTS_MS.graphMediaLookup, mediaTimeoutMs: CARD_JOB_TIMEOUTS_MS.mediaDownload });
   const defaultLang = optionalEnv('BOT_DEFAULT_LANG', env);
   const delays = retryDelaysFromEnv(env);
   return {
@@ -98,7 +114,7 @@ export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv =
       progress: createCardProgressStore(dynamo, tableNameFromEnv('messages', env)),
       media: graphMediaSource(graph),
       // Wazzup24 card photos come as a contentUri: downloaded directly, not through Graph.
-      urlMedia: createUrlMediaSource(),
+      urlMedia: createUrlMediaSource({ timeoutMs: CARD_JOB_TIMEOUTS_MS.mediaDownload }),
       store: createMediaStore({ bucket: requireEnv(cardPipeline.mediaBucketEnvVar, env) }),
       reader,
       contacts,

@@ -21,3 +21,11 @@ export function contextInt(scope: IConstruct, name: string, fallback: number, mi
   }
   return n;
 }
+
+/** One of `choices`, or `fallback` when unset. */
+export function contextChoice<T extends string>(scope: IConstruct, name: string, choices: readonly T[], fallback: T): T {
+  const text = contextString(scope, name);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) throw new Error(`context ${name} must be one of ${choices.join(', ')}, got "${text}"`);
+  return text as T;
+}

@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { CARD_WORKER_LITERAL_ENV, TEXTRACT_ACTIONS } from '../../lib/constructs/card-pipeline.js';
 import { describe, expect, it } from 'vitest';
 import { tableActions } from '../../lib/constructs/data-table.js';
-import { commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
+import { cardPipeline, commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
 import { ROTATION_WRITE_ACTIONS } from '../../lib/constructs/token-lifecycle.js';
 import { ROTATED_BY, secretOutputId, WEBHOOK_PATH } from '../../lib/stack.js';
 import { asList, logicalId, referencedIds, resources, roleStatements, synthStack } from '../support/synth.js';
@@ -214,7 +214,7 @@ describe('environment variables never carry secret values', () => {
       const allowedLiterals = new Set<string>([
         ...Object.values(commonEnv),
         name,
-        ...(name === 'cardWorker' ? Object.values(CARD_WORKER_LITERAL_ENV) : []),
+        ...(name === 'cardWorker' ? [...Object.values(CARD_WORKER_LITERAL_ENV), ...cardPipeline.ocrEngines] : []),
       ]);
       for (const [key, value] of Object.entries(environmentOf(name))) {
         if (typeof value === 'string') {

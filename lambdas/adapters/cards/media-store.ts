@@ -15,10 +15,13 @@ export interface MediaStoreOptions {
 
 let shared: S3Client | undefined;
 
+/** Per S3 call: a card photo is at most 20 MB, and S3 is in the same region. */
+export const S3_TIMEOUTS_MS = { connection: 2_000, request: 10_000 } as const;
+
 export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   shared ??= new S3Client({
     forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
+    requestHandler: { connectionTimeout: S3_TIMEOUTS_MS.connection, requestTimeout: S3_TIMEOUTS_MS.request },
   });
   return shared;
 }

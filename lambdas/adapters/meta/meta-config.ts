@@ -31,7 +31,13 @@ export function metaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MetaCon
   return config;
 }
 
-/** The Graph client a Lambda sends with: the container's cached access token, GRAPH_BASE_URL and GRAPH_API_VERSION. */
-export function graphClientFromEnv(env: NodeJS.ProcessEnv = process.env): GraphClient {
-  return new GraphClient({ getToken: getAccessToken, ...metaConfigFromEnv(env).graph });
+/**
+ * The Graph client a Lambda sends with: the container's cached access token, GRAPH_BASE_URL and GRAPH_API_VERSION;
+ * `timeouts` for a function with its own time budget (the card worker).
+ */
+export function graphClientFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  timeouts: { timeoutMs?: number; mediaTimeoutMs?: number } = {},
+): GraphClient {
+  return new GraphClient({ getToken: getAccessToken, ...timeouts, ...metaConfigFromEnv(env).graph });
 }
