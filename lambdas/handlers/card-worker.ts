@@ -33,8 +33,9 @@ export function ocrEngineFromEnv(env: NodeJS.ProcessEnv = process.env): OcrEngin
 
 function ocrFor(engine: OcrEngineName, env: NodeJS.ProcessEnv): OcrEngine | undefined {
   const tesseract = () => {
-    const languages = optionalEnv('TESSERACT_LANGUAGES', env);
-    return withOcrTimeout(createTesseractOcr(languages ? { languages } : {}), CARD_JOB_TIMEOUTS_MS.localOcr, 'tesseract.js');
+    const [languages, langPath, workerPath] = ['TESSERACT_LANGUAGES', 'TESSERACT_LANG_PATH', 'TESSERACT_WORKER_PATH'].map((n) => optionalEnv(n, env));
+    const options = { ...(languages ? { languages } : {}), ...(langPath ? { langPath } : {}), ...(workerPath ? { workerPath } : {}) };
+    return withOcrTimeout(createTesseractOcr(options), CARD_JOB_TIMEOUTS_MS.localOcr, 'tesseract.js');
   };
   const textract = () => createTextractOcr(textractClient());
   switch (engine) {
