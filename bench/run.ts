@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each compared with a baseline measured in the same run, as printed tables.
+import { benchCardGuard } from './card-guard.js';
 import { benchCards } from './cards.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
 import { benchWebhookLatency } from './webhook-latency.js';
@@ -9,4 +10,5 @@ const webhook = await benchWebhookBundle();
 printTable('Webhook bundle (issue 2)', webhook.rows);
 printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
 printTable('Business cards (issue 5)', await benchCards());
+printTable('Card image guard through wa card (issue 12)', await benchCardGuard());
 printTable('Sender throughput against the Graph sandbox (issue 3)', await benchSender());
