@@ -3,7 +3,7 @@
 import { emptyCard, type Card } from './card.js';
 import { parseBizcard, isBizcard } from './bizcard.js';
 import { parseCardLines, type ParseCardOptions } from './card-parser.js';
-import { normalizePhone } from './card-phones.js';
+import { inferCountry, normalizePhone } from './card-phones.js';
 import { isMecard, parseMecard, splitFields, unescapeField } from './mecard.js';
 import { isVCard, parseVCard } from './vcard.js';
 
@@ -36,7 +36,11 @@ const SCHEMES = /^(?:MEBKM|tel|mailto):/i;
 export function parseQrPayload(text: string, options: ParseCardOptions = {}): ParsedPayload | undefined {
   const payload = text.replace(/^\uFEFF/, '').trim();
   if (!payload) return undefined;
-  const phoneOptions = options.defaultCountry ? { defaultCountry: options.defaultCountry } : {};
+  // Numbers without +code (`TEL:0555 123 456`) take the country the payload itself points to (an international
+  // number beside them, a city in ADR, the domain of its e-mail or website: .kg is +996, .kz and .ru +7), else the
+  // sender's; the same inference as for printed cards.
+  const country = options.defaultCountry ?? inferCountry(payload.split(/\r?\n|;/), options);
+  const phoneOptions = country ? { defaultCountry: country } : {};
   // MECARD, BIZCARD, MEBKM, tel: and mailto: name themselves in their first characters; a vCard may start
   // anywhere, so it is tried after them (a MECARD value that happens to hold a `BEGIN:VCARD` line is a MECARD).
   if (isMecard(payload)) return { kind: 'mecard', card: parseMecard(payload, phoneOptions) };
