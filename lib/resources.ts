@@ -229,8 +229,9 @@ export const functions = {
     // tesseract.js runs in the function: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU), and OCR is
     // CPU-bound. Photos are refused above 50 MP from their header, so decoding stays far below this.
     memoryMb: 2048,
-    // Above the sum of the worker's downstream timeouts (CARD_JOB_TIMEOUTS_MS, lambdas/handlers/card-batch.ts).
-    timeoutSeconds: 120,
+    // Two media lookups and downloads (an expired URL is fetched again), S3, tesseract.js and Textract at their limits
+    // fit in it (lib/timeout-budget.ts), so a stall ends as a handled retry rather than a Lambda timeout.
+    timeoutSeconds: 150,
     tables: { contacts: 'readWrite', messages: 'readWrite' },
     queues: { card: 'consume', outbound: 'send' },
     secrets: ['accessToken'],
@@ -292,6 +293,8 @@ export const cardPipeline = {
    */
   ocrEngines: ['auto', 'tesseract', 'textract', 'none'],
   ocrEngine: 'auto',
+  /** Environment variable with the cards one customer may send per hour (context `cardsPerSenderPerHour`). */
+  cardsPerSenderEnvVar: 'CARDS_PER_SENDER_PER_HOUR',
 } as const;
 
 export type OcrEngineName = (typeof cardPipeline.ocrEngines)[number];

@@ -1,4 +1,4 @@
-import { contextInt, contextString } from './constructs/context.js';
+import { CARDS_PER_SENDER_PER_HOUR, consumerMaxConcurrency, contextInt, contextString } from './constructs/context.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,13 +182,19 @@ export class WhatsAppBusinessStack extends Stack {
       functions.set(name, fn);
     }
 
+    const cardLimit = CARDS_PER_SENDER_PER_HOUR;
+    functions.get(declared.queues.card.consumer)?.addEnvironment(
+      declared.cardPipeline.cardsPerSenderEnvVar,
+      String(contextInt(this, cardLimit.context, cardLimit.default, 1, cardLimit.max)),
+    );
+
     const queues = new Map<string, WorkQueue>();
     for (const [name, spec] of Object.entries(model.queues)) {
       const consumer = functions.get(spec.consumer);
       const consumerSpec = model.functions[spec.consumer];
       if (!consumer || !consumerSpec) throw new Error(`queue "${name}" names unknown consumer "${spec.consumer}"`);
       const queue = new WorkQueue(this, `${name}Queue`, { spec, consumerTimeoutSeconds: consumerSpec.timeoutSeconds });
-      queue.connectConsumer(consumer);
+      queue.connectConsumer(consumer, consumerMaxConcurrency(this, spec.consumer));
       queues.set(name, queue);
     }
     for (const [name, spec] of Object.entries(model.functions)) {

@@ -15,6 +15,7 @@ import {
 } from '../domain/cards/card-pipeline.js';
 import { isLang } from '../domain/bot/language.js';
 import { createCardProgressStore } from '../adapters/dynamo/card-progress-store.js';
+import { createCardQuotaStore } from '../adapters/dynamo/card-quota-store.js';
 import { createReplySink } from '../adapters/queues/card-queue.js';
 import { createContactStore } from '../adapters/dynamo/contact-store.js';
 import { dynamo } from '../adapters/dynamo/dynamo-client.js';
@@ -22,12 +23,14 @@ import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/runtime/e
 import { graphMediaSource } from '../adapters/meta/graph-media.js';
 import { logger } from '../adapters/runtime/logger.js';
 import { graphClientFromEnv } from '../adapters/meta/meta-config.js';
-import { createMediaStore, S3_TIMEOUTS_MS } from '../adapters/cards/media-store.js';
-import { TEXTRACT_LIMITS } from '../adapters/cards/ocr-textract.js';
+import { createMediaStore } from '../adapters/cards/media-store.js';
 import { createUrlMediaSource } from '../adapters/cards/url-media.js';
 import { metricSink } from '../adapters/runtime/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/queues/outbound-queue.js';
 import { attemptOf, hideThenFail, UNEXPECTED_FAILURE_DELAY_SECONDS } from './sqs.js';
+
+/** The stack's default too (lib/constructs/context.ts CARDS_PER_SENDER_PER_HOUR; not imported: it loads CDK). */
+const DEFAULT_CARDS_PER_SENDER_PER_HOUR = 20;
 
 export interface CardWorkerDeps {
   pipeline: CardPipelineDeps;
@@ -75,21 +78,6 @@ export function createCardWorkerHandler(deps: CardWorkerDeps): (event: SQSEvent)
     });
 }
 
-/**
- * The longest one card job may wait on each thing it calls (a batch holds one job: resources.ts). Their sum stays
- * under the function's timeout (test/unit/card-worker-budget.test.ts), so a slow dependency fails the job, which the
- * queue retries, instead of the invocation timing out with the job half done. Per call; DynamoDB and SQS calls take
- * milliseconds and get a common allowance (their clients time out after 3 s each).
- */
-export const CARD_JOB_TIMEOUTS_MS = {
-  graphMediaLookup: 10_000,
-  mediaDownload: 20_000,
-  s3: S3_TIMEOUTS_MS.connection + S3_TIMEOUTS_MS.request,
-  localOcr: 30_000,
-  textract: TEXTRACT_LIMITS.maxAttempts * (TEXTRACT_LIMITS.connectionMs + TEXTRACT_LIMITS.requestMs),
-  dynamoAndSqs: 15_000,
-} as const;
-
 /** Comma-separated seconds (`20,60`); absent = the pipeline's default. */
 export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number[] | undefined {
   const text = optionalEnv('CARD_RETRY_DELAYS_SECONDS', env);
@@ -102,19 +90,31 @@ export function retryDelaysFromEnv(env: NodeJS.ProcessEnv = process.env): number
   return delays;
 }
 
-/** The stores, queues and Graph client every card worker uses, with the given reader. */
-export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env): CardWorkerDeps {
+/** Cards per customer per hour: CARDS_PER_SENDER_PER_HOUR (the stack sets context cardsPerSenderPerHour), else 20. */
+export function cardsPerSenderFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = optionalEnv(cardPipeline.cardsPerSenderEnvVar, env);
+  if (text === undefined) return DEFAULT_CARDS_PER_SENDER_PER_HOUR;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${cardPipeline.cardsPerSenderEnvVar} must be a positive whole number, got "${text}"`);
+  return n;
+}
+
+/** The stores, queues and Graph client every card worker uses, with the given reader. `mediaAllowOrigins`:
+ *  origins media may come from without the public https check (the local runner's sandboxes; never in AWS). */
+export function cardWorkerDeps(reader: CardImageReader, env: NodeJS.ProcessEnv = process.env, options: { mediaAllowOrigins?: readonly string[] } = {}): CardWorkerDeps {
   const contacts = createContactStore(dynamo, tableNameFromEnv('contacts', env));
-  const graph = graphClientFromEnv(env, { timeoutMs: CARD_JOB_TIMEOUTS_MS.graphMediaLookup, mediaTimeoutMs: CARD_JOB_TIMEOUTS_MS.mediaDownload });
+  const allow = options.mediaAllowOrigins?.length ? options.mediaAllowOrigins : undefined;
+  const graph = graphClientFromEnv(env, allow ? { mediaAllowOrigins: allow } : {});
   const defaultLang = optionalEnv('BOT_DEFAULT_LANG', env);
   const delays = retryDelaysFromEnv(env);
   return {
     queue: createJobQueue(requireEnv(queues.card.envVar, env)),
     pipeline: {
       progress: createCardProgressStore(dynamo, tableNameFromEnv('messages', env)),
+      quota: createCardQuotaStore(dynamo, tableNameFromEnv('messages', env), cardsPerSenderFromEnv(env)),
       media: graphMediaSource(graph),
       // Wazzup24 card photos come as a contentUri: downloaded directly, not through Graph.
-      urlMedia: createUrlMediaSource({ timeoutMs: CARD_JOB_TIMEOUTS_MS.mediaDownload }),
+      urlMedia: createUrlMediaSource(allow ? { allowOrigins: allow } : {}),
       store: createMediaStore({ bucket: requireEnv(cardPipeline.mediaBucketEnvVar, env) }),
       reader,
       contacts,

@@ -3,16 +3,23 @@
 // `ocrEngine`, lib/resources.ts cardPipeline): `auto` (tesseract.js, Textract only where it helps: ocr-auto.ts),
 // `tesseract`, `textract` or `none`. tesseract.js reads the traineddata and runs the worker script the asset ships
 // (TESSERACT_LANG_PATH, TESSERACT_WORKER_PATH); nothing is downloaded at run time.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { TextractClient } from '@aws-sdk/client-textract';
 import { cardPipeline, type OcrEngineName } from '../../lib/resources.js';
 import type { CardImageReader, CardMediaType } from '../domain/cards/card-pipeline.js';
 import type { OcrEngine } from '../domain/cards/ocr.js';
 import { createCardImageReader } from '../adapters/cards/card-image-reader.js';
 import { createAutoOcr, withOcrTimeout } from '../adapters/cards/ocr-auto.js';
 import { createTesseractOcr } from '../adapters/cards/ocr-tesseract.js';
-import { createTextractOcr, textractClient } from '../adapters/cards/ocr-textract.js';
+import { createTextractOcr } from '../adapters/cards/ocr-textract.js';
 import { zxingQrDecoder } from '../adapters/cards/qr-zxing.js';
+import { CLIENT_LIMITS, sdkClientLimits } from '../adapters/runtime/client-limits.js';
 import { optionalEnv } from '../adapters/runtime/env.js';
-import { CARD_JOB_TIMEOUTS_MS, cardWorkerDeps, createCardWorkerHandler } from './card-batch.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { correlationKeys, logger } from '../adapters/runtime/logger.js';
+import { metricsMiddleware } from '../adapters/runtime/metrics.js';
+import { cardWorkerDeps, createCardWorkerHandler } from './card-batch.js';
 
 const IMAGES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
@@ -35,9 +42,9 @@ function ocrFor(engine: OcrEngineName, env: NodeJS.ProcessEnv): OcrEngine | unde
   const tesseract = () => {
     const [languages, langPath, workerPath] = ['TESSERACT_LANGUAGES', 'TESSERACT_LANG_PATH', 'TESSERACT_WORKER_PATH'].map((n) => optionalEnv(n, env));
     const options = { ...(languages ? { languages } : {}), ...(langPath ? { langPath } : {}), ...(workerPath ? { workerPath } : {}) };
-    return withOcrTimeout(createTesseractOcr(options), CARD_JOB_TIMEOUTS_MS.localOcr, 'tesseract.js');
+    return withOcrTimeout(createTesseractOcr(options), CLIENT_LIMITS.tesseract.requestTimeoutMs, 'tesseract.js');
   };
-  const textract = () => createTextractOcr(textractClient());
+  const textract = () => createTextractOcr(new TextractClient(sdkClientLimits(CLIENT_LIMITS.textract)));
   switch (engine) {
     case 'auto':
       return createAutoOcr({ local: tesseract(), remote: textract() });
@@ -66,4 +73,9 @@ export function awsCardReader(env: NodeJS.ProcessEnv = process.env): CardImageRe
 }
 
 // Built at module load: a missing variable fails the cold start with its name.
-export const handler = createCardWorkerHandler(cardWorkerDeps(awsCardReader()));
+export const handler = lambdaEntry(
+  middy(createCardWorkerHandler(cardWorkerDeps(awsCardReader())))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys())
+    .use(metricsMiddleware()),
+);

@@ -128,6 +128,22 @@ export class OperationsAlarms extends Construct {
       }),
     );
 
+    add(
+      'UnstoredStatuses',
+      new Alarm(this, 'UnstoredStatuses', {
+        alarmDescription:
+          'The messages table refused a delivery status for good (the message item cannot grow, e.g. one written by an older ' +
+          'version): the rest of the delivery was stored and answered, the status was parked as an event. Find it in the webhook ' +
+          'logs ("delivery stored" with statuses.parked, and its message_ids) or as items with field = "statuses.unstored" (pk event#...) in the messages ' +
+          'table; the reason is in its raw JSON. Shrink or archive that message item; the status itself is kept for 90 days.',
+        metric: catalogueMetric('UnstoredStatuses', {}, { statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
     const hour = Duration.hours(1);
     const cardMetrics: Record<string, IMetric> = Object.fromEntries(
       CARD_RESULTS.map((result) => [result, catalogueMetric('CardResults', { result }, { statistic: 'Sum' }).with({ period: hour })]),

@@ -1,5 +1,7 @@
 import { contextString } from './context.js';
-import { Stack } from 'aws-cdk-lib';
+import { Names, Stack } from 'aws-cdk-lib';
+import type { Rule } from 'aws-cdk-lib/aws-events';
+import { SnsTopic, type SnsTopicProps } from 'aws-cdk-lib/aws-events-targets';
 import type { AlarmBase } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -37,21 +39,48 @@ export class Alerts extends Construct {
       enableKeyRotation: true,
     });
     // An encrypted topic only receives what its publishers can encrypt: CloudWatch alarms and EventBridge rules
-    // publish as services, so the key must let them, and only on behalf of this account.
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com'), new ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
+    // publish as services, so the key must let them, each only for its own resources in this account and region
+    // (aws:SourceAccount and aws:SourceArn: another account's alarm or rule cannot use the key through them).
+    const { account, region, partition } = Stack.of(this);
+    const sources: Record<string, string> = {
+      'cloudwatch.amazonaws.com': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+      // The rule's own ARN cannot be named here: the rule targets the topic, the topic uses this key (a cycle).
+      'events.amazonaws.com': `arn:${partition}:events:${region}:${account}:rule/*`,
+    };
+    for (const [service, sourceArn] of Object.entries(sources)) {
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArn } },
+        }),
+      );
+    }
     this.topic = new Topic(this, 'Topic', {
       displayName: 'WhatsApp Business alerts',
       masterKey: this.key,
       enforceSSL: true,
     });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
+  }
+
+  /**
+   * An EventBridge target publishing `rule`'s events to the topic. CDK's own SnsTopic target would grant
+   * events.amazonaws.com the topic and the key with no condition; here the target sees the topic by ARN only
+   * (so it grants nothing) and the topic policy lets EventBridge publish for this one rule of this account.
+   */
+  public eventTarget(rule: Rule, props: Omit<SnsTopicProps, 'authorizeUsingRole' | 'role'> = {}): SnsTopic {
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+      }),
+    );
+    const byArn = Topic.fromTopicArn(this, `Target${Names.nodeUniqueId(rule.node)}`, this.topic.topicArn);
+    return new SnsTopic(byArn, props);
   }
 
   /** Sends the alarm's ALARM and OK transitions to the topic. */

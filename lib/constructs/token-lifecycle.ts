@@ -2,7 +2,7 @@ import { contextInt, contextString } from './context.js';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction as LambdaTarget, SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnRotationSchedule } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -182,7 +182,7 @@ export class TokenLifecycle extends Construct {
       },
     });
     this.rotationFailedRule.addTarget(
-      new SnsTopic(alerts.topic, {
+      alerts.eventTarget(this.rotationFailedRule, {
         deadLetterQueue: this.failedEvents,
         message: RuleTargetInput.fromText(
           `WhatsApp access token: ${EventField.fromPath('$.detail.eventName')} at ${EventField.time} for ${EventField.fromPath('$.detail.additionalEventData.SecretId')}. ` +

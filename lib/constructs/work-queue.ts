@@ -50,11 +50,12 @@ export class WorkQueue extends Construct {
     producer.addEnvironment(this.spec.envVar, this.queue.queueUrl);
   }
 
-  /** Event source mapping with partial batch failures; the mapping grants the consume actions. */
-  public connectConsumer(consumer: LambdaFunction): void {
+  /** Event source mapping with partial batch failures (and at most `maxConcurrency` invocations); the mapping grants the consume actions. */
+  public connectConsumer(consumer: LambdaFunction, maxConcurrency?: number): void {
     consumer.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: this.spec.batchSize,
+        ...(maxConcurrency ? { maxConcurrency } : {}),
         reportBatchItemFailures: true,
         // SQS rejects batches above 10 without a batching window.
         ...(this.spec.batchSize > 10 ? { maxBatchingWindow: Duration.seconds(1) } : {}),

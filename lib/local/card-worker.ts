@@ -10,6 +10,7 @@ import { createCardImageReader } from '../../lambdas/adapters/cards/card-image-r
 import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
 import { zxingQrDecoder } from '../../lambdas/adapters/cards/qr-zxing.js';
 import { cardWorkerDeps, createCardWorkerHandler } from '../../lambdas/handlers/card-batch.js';
+import { sandboxOrigins } from './sandbox-origins.js';
 
 export type LocalOcrEngine = 'tesseract' | 'none';
 
@@ -34,4 +35,5 @@ export function localCardReader(engine: LocalOcrEngine = localOcrEngine(), ocr?:
   });
 }
 
-export const handler = createCardWorkerHandler(cardWorkerDeps(localCardReader()));
+// Media links are fetched from public https addresses only; the sandboxes this process started are the exception.
+export const handler = createCardWorkerHandler(cardWorkerDeps(localCardReader(), process.env, { mediaAllowOrigins: sandboxOrigins() }));

@@ -1,8 +1,8 @@
 // Local SQS: fauxqs (in-process, in memory) hosting every queue of resources.ts with its dead-letter queue and
 // the same redrive policy and visibility timeout as the stack, so retries and dead-lettering behave as in AWS.
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { cardPipeline, functions, queues, type QueueName } from '../resources.js';
 import { LOCAL_TABLE_PREFIX } from './defaults.js';
+import { startLoopbackFauxqs, type LocalFauxqs } from './fauxqs-loopback.js';
 import type { LocalService } from './runner.js';
 
 /** lib/constructs/work-queue.ts VISIBILITY_TIMEOUT_FACTOR (not imported: that module loads aws-cdk-lib). */
@@ -23,16 +23,15 @@ export interface LocalQueues {
   queues: Record<QueueName, LocalQueue>;
   /** The card media bucket (fauxqs also speaks S3): MEDIA_BUCKET, reached at AWS_ENDPOINT_URL_S3 path-style. */
   mediaBucket: string;
-  server: FauxqsServer;
+  server: LocalFauxqs;
   /** What the handlers need: the SDK's standard endpoint variable and each queue's URL variable. */
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
 export async function startLocalQueues(options: { port?: number; prefix?: string } = {}): Promise<LocalQueues> {
-  // Queue URLs come out as `http://sqs.<region>.localhost:<port>/…`; clients send to the endpoint instead
-  // (`useQueueUrlAsEndpoint: false`), since `*.localhost` does not resolve everywhere.
-  const server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: LOCAL_REGION });
+  // Loopback only: the queues carry jobs the sender delivers with the real token, the bucket card photos.
+  const server = await startLoopbackFauxqs({ port: options.port ?? 0, host: '127.0.0.1', region: LOCAL_REGION });
   const prefix = options.prefix ?? LOCAL_TABLE_PREFIX;
   const created = {} as Record<QueueName, LocalQueue>;
   const endpoint = `http://127.0.0.1:${server.port}`;

@@ -3,6 +3,7 @@
 //   it accepts the local token, knows the local phone number id, and sends its signed status webhooks
 //   (sent, delivered, read) to the local webhook once the runner listens;
 // - otherwise GRAPH_BASE_URL when set (a proxy, a recorder), else the real https://graph.facebook.com.
+import { registerSandboxOrigin } from './sandbox-origins.js';
 import { DEFAULT_APP_ID, MANAGEMENT_SCOPE } from './graph-sandbox-accounts.js';
 import { startGraphSandbox, type GraphSandbox, type GraphSandboxOptions } from './graph-sandbox.js';
 import type { LocalRoute, LocalService } from './runner.js';
@@ -69,6 +70,7 @@ export function graphService(env: NodeJS.ProcessEnv, options: { statusDelayMs?: 
       };
       sandbox = await startGraphSandbox(sandboxOptions);
       const running = sandbox;
+      registerSandboxOrigin(running.url);
       // The sandbox's app, so rotation and the app checks of `wa diagnose --local` have an app id.
       const serviceEnv: Record<string, string> = { GRAPH_BASE_URL: running.url, META_APP_ID: env.META_APP_ID || DEFAULT_APP_ID };
       return {

@@ -15,6 +15,7 @@ import { ensureTables } from './tables.js';
 
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TOO_LARGE = `the body is over ${MAX_BODY_BYTES} bytes, the most API Gateway accepts`;
 
 export interface LocalContext {
   settings: Record<LocalSetting, string>;
@@ -160,7 +161,7 @@ async function serve(
       ? { statusCode: 401, body: { error: problem } }
       : body
         ? await local({ body, contentType: req.headers['content-type'], query: url.searchParams })
-        : { statusCode: 413, body: { error: `body over ${MAX_BODY_BYTES} bytes` } };
+        : { statusCode: 413, body: { error: TOO_LARGE } };
     writeResult(res, { statusCode: result.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result.body) });
     return;
   }
@@ -184,7 +185,7 @@ async function serve(
   }
   const body = await readBody(req);
   if (!body) {
-    writeResult(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `body over ${MAX_BODY_BYTES} bytes` }) });
+    writeResult(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: TOO_LARGE }) });
     return;
   }
   const handler = handlers[match.route.function];
@@ -200,16 +201,21 @@ function adminAuthProblem(authorization: string | undefined, token: string): str
   return undefined;
 }
 
+/**
+ * The body, or undefined when it is over API Gateway's cap. An oversized body is still read to its end (and
+ * dropped) rather than abandoned: leaving the for-await loop early destroys the request, and the client's
+ * keep-alive connection then dies under its next request with ECONNRESET.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES) {
-      req.resume();
-      return undefined;
+      chunks.length = 0;
+      continue;
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
 }

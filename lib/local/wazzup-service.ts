@@ -5,6 +5,7 @@
 //   only after the `{ test: true }` probe got 200), so echoes, statuses and `wa simulate wazzup-*` reach it;
 // - otherwise WAZZUP_BASE_URL when set, else the real https://api.wazzup24.com (register the public URL of
 //   the stack with `npx wa wazzup register`).
+import { registerSandboxOrigin } from './sandbox-origins.js';
 import { createWazzupClient } from '../../lambdas/adapters/wazzup/wazzup-client.js';
 import { DEFAULT_WAZZUP_CHANNEL_ID, startWazzupSandbox, type WazzupSandbox } from './wazzup-sandbox.js';
 import type { LocalRoute, LocalService } from './runner.js';
@@ -67,6 +68,7 @@ export function wazzupService(env: NodeJS.ProcessEnv, options: { statusDelayMs?:
         port: options.port ?? (portText && /^\d+$/.test(portText) ? Number(portText) : 0),
       });
       const running = sandbox;
+      registerSandboxOrigin(running.url);
       return {
         env: {
           WAZZUP_BASE_URL: running.url,

@@ -33,8 +33,11 @@ const stack = await startFaultStack({
   env: { S3_FORCE_PATH_STYLE: 'true', OCR_ENGINE: 'textract', CARD_RETRY_DELAYS_SECONDS: '0' },
 });
 const { db, local, sandbox, sqs, webhook, sender, emitted } = stack;
-// The deployed card worker module: its handler is built at import from the environment above.
-const cardWorker = (await import('../../lambdas/handlers/card-worker.js')).handler;
+// The deployed card worker (its reader and dependencies from the environment above), with the one thing local
+// runs add: the Graph sandbox's loopback origin exempt from the public-address check on media URLs.
+const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
+const { cardWorkerDeps, createCardWorkerHandler } = await import('../../lambdas/handlers/card-batch.js');
+const cardWorker = createCardWorkerHandler(cardWorkerDeps(awsCardReader(), process.env, { mediaAllowOrigins: [sandbox.url] }));
 let customerN = 0;
 
 afterAll(async () => {

@@ -118,6 +118,14 @@ it('signature rejection spike: 20 in 5 minutes', () => {
   expectNotifiesTopic(p);
 });
 
+it('unstored statuses: any status the messages table refused is parked and pages someone', () => {
+  const p = mine('UnstoredStatuses');
+  expect(p).toMatchObject({ Namespace: METRIC_NAMESPACE, MetricName: 'UnstoredStatuses', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+  expect(dims(p.Dimensions)).toEqual({ service: METRIC_SERVICE });
+  expect(p.AlarmDescription).toMatch(/statuses\.unstored/);
+  expectNotifiesTopic(p);
+});
+
 it('card failure ratio: over 50% of at least 4 cards in an hour (metric math over the three results)', () => {
   const p = mine('CardFailureRatio');
   expect(p).toMatchObject({ Threshold: 50, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });

@@ -39,7 +39,7 @@ describe('card queue and worker', () => {
     expect(all[dlqId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true });
   });
 
-  it('runs the worker one card per invocation with partial batch failures, one vCPU or more (at most 2 GB), two minutes', () => {
+  it('runs the worker one card per invocation with partial batch failures, one vCPU or more (at most 2 GB), 150 s (lib/timeout-budget.ts)', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: workerId },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -50,7 +50,7 @@ describe('card queue and worker', () => {
     // Lambda gives one full vCPU at 1,769 MB; tesseract is CPU-bound.
     expect(fn['MemorySize']).toBeGreaterThanOrEqual(1769);
     expect(fn['MemorySize']).toBeLessThanOrEqual(2048);
-    expect(fn['Timeout']).toBe(120);
+    expect(fn['Timeout']).toBe(150);
   });
 
   it('gives the worker the bucket, Textract, the QR .wasm layer, the tesseract files and both queues', () => {

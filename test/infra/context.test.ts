@@ -69,3 +69,23 @@ describe('context parameters', () => {
     expect(() => synthStack({ context })).toThrow(message);
   });
 });
+
+describe('cards per sender', () => {
+  const cardWorkerEnv = (context: Record<string, unknown>) => {
+    const { stack, template } = synthStack({ context });
+    return (resources(template)[logicalId(stack, stack.functions.get('cardWorker')!.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+  };
+
+  it('cardsPerSenderPerHour (default 20) reaches the card worker as CARDS_PER_SENDER_PER_HOUR', () => {
+    expect(cardWorkerEnv({})['CARDS_PER_SENDER_PER_HOUR']).toBe('20');
+    expect(cardWorkerEnv({ cardsPerSenderPerHour: '5' })['CARDS_PER_SENDER_PER_HOUR']).toBe('5');
+    expect(() => synthStack({ context: { cardsPerSenderPerHour: '0' } })).toThrow(/cardsPerSenderPerHour must be a whole number from 1 to 10000/);
+  });
+
+  it('the card worker without the variable (npm start) uses the same default', async () => {
+    const { cardsPerSenderFromEnv } = await import('../../lambdas/handlers/card-batch.js');
+    const { CARDS_PER_SENDER_PER_HOUR } = await import('../../lib/constructs/context.js');
+    expect(cardsPerSenderFromEnv({})).toBe(CARDS_PER_SENDER_PER_HOUR.default);
+    expect(() => cardsPerSenderFromEnv({ CARDS_PER_SENDER_PER_HOUR: 'lots' })).toThrow(/CARDS_PER_SENDER_PER_HOUR must be a positive whole number/);
+  });
+});

@@ -3,6 +3,7 @@
 // covered the moment it is declared.
 import { describe, expect, it } from 'vitest';
 import type { ResourceModel } from '../../lib/constructs/resource-model.js';
+import { CONSUMER_CONCURRENCY } from '../../lib/constructs/context.js';
 import { VISIBILITY_TIMEOUT_FACTOR } from '../../lib/constructs/work-queue.js';
 import { resourceModel } from '../../lib/stack.js';
 import { asList, logicalId, referencedIds, resources, roleStatements, synthStack } from '../support/synth.js';
@@ -99,5 +100,27 @@ describe('queue declarations that cannot work fail synth with a clear message', 
   it('a function that uses an undeclared queue', () => {
     const bad: ResourceModel = { ...resourceModel, functions: { ...resourceModel.functions, [functionName]: { ...fn, queues: { nope: 'send' } } } };
     expect(() => synthStack({ resources: bad })).toThrow(`function "${functionName}" uses unknown queue "nope"`);
+  });
+});
+
+describe('consumer concurrency (SQS event source maximum concurrency)', () => {
+  const mappingOf = (s: typeof stack, t: typeof template, consumer: string) =>
+    Object.values(resources(t)).find(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties?.['FunctionName']) === JSON.stringify({ Ref: logicalId(s, s.functions.get(consumer)!.function) }),
+    )?.Properties as { ScalingConfig?: { MaximumConcurrency?: number } } | undefined;
+
+  it('defaults: the sender 4 (Meta 80 messages/s), the card worker 5 (Textract)', () => {
+    expect(mappingOf(stack, template, 'sender')?.ScalingConfig).toEqual({ MaximumConcurrency: CONSUMER_CONCURRENCY.sender.default });
+    expect(mappingOf(stack, template, 'cardWorker')?.ScalingConfig).toEqual({ MaximumConcurrency: CONSUMER_CONCURRENCY.cardWorker.default });
+    expect(CONSUMER_CONCURRENCY.sender.default).toBe(4);
+    expect(CONSUMER_CONCURRENCY.cardWorker.default).toBe(5);
+  });
+
+  it('context senderMaxConcurrency and cardWorkerMaxConcurrency override them; SQS accepts 2 to 1000', () => {
+    const custom = synthStack({ context: { senderMaxConcurrency: '40', cardWorkerMaxConcurrency: 2 } });
+    expect(mappingOf(custom.stack, custom.template, 'sender')?.ScalingConfig).toEqual({ MaximumConcurrency: 40 });
+    expect(mappingOf(custom.stack, custom.template, 'cardWorker')?.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+    expect(() => synthStack({ context: { senderMaxConcurrency: '1' } })).toThrow(/senderMaxConcurrency must be a whole number from 2 to 1000/);
+    expect(() => synthStack({ context: { cardWorkerMaxConcurrency: 'many' } })).toThrow(/cardWorkerMaxConcurrency must be a whole number from 2 to 1000/);
   });
 });

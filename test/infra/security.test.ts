@@ -62,11 +62,6 @@ const REQUIRED_WILDCARDS: ReadonlyArray<{ actions: string[]; resource: RegExp; w
   },
   { actions: ['kms:*'], resource: /^\*$/, why: "A key policy's `*` resource means this key; the account-root statement is AWS's default that lets IAM policies govern the key." },
   { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: /^\*$/, why: "A key policy's `*` resource means this key (CloudWatch and EventBridge publishing to the encrypted alerts topic)." },
-  {
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-    resource: /^\*$/,
-    why: "A key policy's `*` means this key; CDK's SnsTopic event target adds it for EventBridge, which still needs the topic policy to publish.",
-  },
 ];
 
 describe('IAM', () => {
@@ -93,6 +88,33 @@ describe('IAM', () => {
       const principal = JSON.stringify(statement.Principal);
       expect(principal, owner).not.toMatch(/"AWS":"\*"|^"\*"$/);
     }
+  });
+});
+
+describe('service principals (confused deputy)', () => {
+  const serviceAllows = () =>
+    statements().filter(({ type, statement }) => ['AWS::KMS::Key', 'AWS::SNS::TopicPolicy'].includes(type) && statement.Effect === 'Allow' && JSON.stringify(statement.Principal ?? '').includes('"Service"'));
+
+  it('every key or topic policy statement for an AWS service is limited to this account and a source ARN', () => {
+    const found = serviceAllows();
+    // CloudWatch alarms and the EventBridge rule publish to the encrypted alerts topic: key and topic policies.
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    for (const { owner, statement } of found) {
+      const condition = (statement as { Condition?: Record<string, Record<string, unknown>> }).Condition ?? {};
+      expect(condition['StringEquals']?.['aws:SourceAccount'], `${owner}: ${JSON.stringify(statement)}`).toEqual({ Ref: 'AWS::AccountId' });
+      const sourceArn = condition['ArnLike']?.['aws:SourceArn'] ?? condition['ArnEquals']?.['aws:SourceArn'];
+      expect(sourceArn, `${owner}: ${JSON.stringify(statement)}`).toBeDefined();
+    }
+  });
+
+  it('EventBridge may use the alerts key only for rules of this account and region, CloudWatch only for its alarms', () => {
+    const keyStatements = serviceAllows().filter(({ type }) => type === 'AWS::KMS::Key').map(({ statement }) => statement as unknown as Record<string, unknown>);
+    const arnOf = (service: string) => {
+      const st = keyStatements.find((x) => JSON.stringify(x['Principal']) === JSON.stringify({ Service: service }));
+      return text((st?.['Condition'] as Record<string, Record<string, unknown>> | undefined)?.['ArnLike']?.['aws:SourceArn']);
+    };
+    expect(arnOf('events.amazonaws.com')).toBe('arn:{AWS::Partition}:events:{AWS::Region}:{AWS::AccountId}:rule/*');
+    expect(arnOf('cloudwatch.amazonaws.com')).toBe('arn:{AWS::Partition}:cloudwatch:{AWS::Region}:{AWS::AccountId}:alarm:*');
   });
 });
 

@@ -2,6 +2,7 @@
 // function or route added there is covered without touching this file.
 import { Match } from 'aws-cdk-lib/assertions';
 import { CARD_WORKER_LITERAL_ENV, TEXTRACT_ACTIONS } from '../../lib/constructs/card-pipeline.js';
+import { CARDS_PER_SENDER_PER_HOUR } from '../../lib/constructs/context.js';
 import { describe, expect, it } from 'vitest';
 import { tableActions } from '../../lib/constructs/data-table.js';
 import { cardPipeline, commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
@@ -215,6 +216,8 @@ describe('environment variables never carry secret values', () => {
         ...Object.values(commonEnv),
         name,
         ...(name === 'cardWorker' ? [...Object.values(CARD_WORKER_LITERAL_ENV), ...cardPipeline.ocrEngines] : []),
+        // The per-customer card limit (context cardsPerSenderPerHour): a number, not a secret.
+        ...(name === 'cardWorker' ? [String(CARDS_PER_SENDER_PER_HOUR.default)] : []),
       ]);
       for (const [key, value] of Object.entries(environmentOf(name))) {
         if (typeof value === 'string') {

@@ -104,7 +104,7 @@ beforeAll(async () => {
   worker = await import('../../lambdas/handlers/card-batch.js');
   const { localCardReader } = await import('../../lib/local/card-worker.js');
   ocr = createTesseractOcr();
-  const cardHandler = worker.createCardWorkerHandler(worker.cardWorkerDeps(localCardReader('tesseract', ocr)));
+  const cardHandler = worker.createCardWorkerHandler(worker.cardWorkerDeps(localCardReader('tesseract', ocr), process.env, { mediaAllowOrigins: [sandbox.url] }));
   const sender = await import('../../lambdas/handlers/sender.js');
   const senderDeps = sender.defaultSenderDeps();
   const sendHandler = sender.createSenderHandler({ ...senderDeps, jobs: { ...senderDeps.jobs, retry: { random: () => 0 } } });
@@ -286,7 +286,7 @@ describe('card worker as deployed with OCR_ENGINE=textract: QR, then Textract on
     textract.on(DetectDocumentTextCommand).resolves(saved);
     try {
       const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
-      const deps = worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }));
+      const deps = worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }), process.env, { mediaAllowOrigins: [sandbox.url] });
       const handler = worker.createCardWorkerHandler(deps);
       // The message as the webhook stores it; the job handed straight to the handler as Lambda would.
       const messageId = newWamid();
@@ -312,4 +312,51 @@ describe('card worker as deployed with OCR_ENGINE=textract: QR, then Textract on
       textract.restore();
     }
   }, 60_000);
+});
+
+describe('cards per sender per hour', () => {
+  it('over the limit: no download, no Textract call, the customer is told; another customer is not affected', async () => {
+    const textract = mockClient(TextractClient);
+    const saved = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/textract/en-northwind-photo.detect-document-text.json'), 'utf8'));
+    textract.on(DetectDocumentTextCommand).resolves(saved);
+    try {
+      const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
+      const env = { ...process.env, [cardPipeline.cardsPerSenderEnvVar]: '2' };
+      const handler = worker.createCardWorkerHandler(worker.cardWorkerDeps(awsCardReader({ OCR_ENGINE: 'textract' }), env, { mediaAllowOrigins: [sandbox.url] }));
+      const messages = createMessageStore(db.doc, db.tableNames.messages);
+      const runCard = async (waId: string) => {
+        const messageId = newWamid();
+        const customer = await contacts.upsert({ channel: 'meta', user: { waId }, seenAt: new Date().toISOString(), inboundAt: new Date().toISOString() });
+        const media = sandbox.media.register(`99${Date.now()}${Math.random()}`.replace('.', ''), card('en-northwind-dept.png'), 'image/png');
+        await messages.putInbound(
+          { kind: 'message', channel: 'meta', id: messageId, phoneNumberId: DEFAULT_PHONE_NUMBER_ID, from: { waId }, timestamp: new Date().toISOString(), type: 'image', media: { id: media.id, mimeType: 'image/png' }, raw: {} },
+          customer,
+          new Date().toISOString(),
+        );
+        const job = { kind: 'card', messageId, contactId: customer, phoneNumberId: DEFAULT_PHONE_NUMBER_ID, type: 'image', media: { id: media.id, mimeType: 'image/png' } };
+        const event: SQSEvent = {
+          Records: [toSqsRecord({ MessageId: messageId, ReceiptHandle: `r-${messageId}`, Body: JSON.stringify(job), Attributes: { ApproximateReceiveCount: '1' } }, local.queues.card.arn)],
+        };
+        expect(await handler(event)).toEqual({ batchItemFailures: [] });
+        return { messageId, mediaId: media.id };
+      };
+      const waId = '447700966601';
+      const first = await runCard(waId);
+      await runCard(waId);
+      expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(2);
+      const downloadsBefore = sandbox.requests.filter((r) => r.path.startsWith('/whatsapp_business/attachments')).length;
+      const over = await runCard(waId);
+      expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(2);
+      expect(sandbox.requests.filter((r) => r.path.startsWith('/whatsapp_business/attachments')).length).toBe(downloadsBefore);
+      expect(sandbox.requests.some((r) => r.path === `/${over.mediaId}`)).toBe(false);
+      expect(await cardMessage(over.messageId)).toMatchObject({ cardStage: 'failed', cardStatus: 'limited' });
+      // The reply goes through the outbound queue and the sender (its poller) to the customer.
+      await waitFor(() => textsTo(waId).some((t) => /at most 2 business cards an hour/.test(t)) || undefined, 'the over-the-limit reply', 30_000, 100);
+      expect((await cardMessage(first.messageId))['cardStage']).toBe('replied');
+      await runCard('447700966602');
+      expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(3);
+    } finally {
+      textract.restore();
+    }
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GraphClient, GraphError, MediaTooLargeError } from '../../lambdas/adapters/meta/graph-client.js';
+import { UnsafeUrl } from '../../lambdas/adapters/runtime/public-fetch.js';
 import { HTTP_ERROR_CODE, TRANSPORT_ERROR_CODE } from '../../lambdas/domain/outbound/graph-errors.js';
 import type { OutboundMessage } from '../../lambdas/domain/outbound/outbound-message.js';
 import {
@@ -23,7 +24,8 @@ let client: GraphClient;
 
 beforeAll(async () => {
   sandbox = await startGraphSandbox({ appSecret: APP_SECRET, accessToken: TOKEN });
-  client = new GraphClient({ baseUrl: sandbox.url, version: 'v26.0', getToken: async () => TOKEN });
+  // The sandbox serves media from its own (loopback) origin: exempt here as the local runner exempts it.
+  client = new GraphClient({ baseUrl: sandbox.url, version: 'v26.0', getToken: async () => TOKEN, mediaAllowOrigins: [sandbox.url] });
 });
 afterAll(async () => sandbox.close());
 afterEach(() => sandbox.reset());
@@ -212,13 +214,24 @@ describe('media', () => {
     expect(fetched).toMatchObject({ contentType: 'image/png', mimeType: 'image/png', sha256: registered.sha256, sha256Matches: true, fileSize: 50_000 });
   });
 
+  it('refuses a media URL that is not a public https address, without requesting it and without a retry', async () => {
+    sandbox.media.register('m-local', bytes, 'image/png');
+    const strict = new GraphClient({ baseUrl: sandbox.url, getToken: async () => TOKEN });
+    const before = sandbox.requests.length;
+    const err = await strict.fetchMediaBytes('m-local', { maxBytes: 1_000_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsafeUrl);
+    expect((err as Error).message).toMatch(/only https links are fetched/);
+    // The media lookup went to Graph; the download was never attempted.
+    expect(sandbox.requests.slice(before).map((r) => r.path)).toEqual(['/m-local']);
+  });
+
   it('re-fetches the URL once when the first one has expired (404)', async () => {
     sandbox.media.register('m-expiring', bytes, 'image/jpeg');
     let downloads = 0;
     const expiring = new GraphClient({
       baseUrl: sandbox.url,
       getToken: async () => TOKEN,
-      fetch: async (input, init) => {
+      mediaFetch: async (input, init) => {
         if (String(input).includes('/whatsapp_business/attachments/') && downloads++ === 0) sandbox.media.expireUrls();
         return fetch(input, init);
       },
@@ -238,7 +251,7 @@ describe('media', () => {
     const dead = new GraphClient({
       baseUrl: sandbox.url,
       getToken: async () => TOKEN,
-      fetch: async (input, init) => {
+      mediaFetch: async (input, init) => {
         if (String(input).includes('/whatsapp_business/attachments/')) sandbox.media.expireUrls();
         return fetch(input, init);
       },
@@ -260,7 +273,7 @@ describe('media', () => {
     const undeclared = new GraphClient({
       baseUrl: sandbox.url,
       getToken: async () => TOKEN,
-      fetch: async (input, init) => {
+      mediaFetch: async (input, init) => {
         const res = await fetch(input, init);
         const headers = new Headers(res.headers);
         headers.delete('content-length');

@@ -170,6 +170,26 @@ describe('deliveries', () => {
     expect(jobs).toEqual([]);
   });
 
+  it('an echo whose status came first fills the status placeholder: type, text, contact, conversation', async () => {
+    const id = '94f5a207-a3b4-45c6-97d8-e35e6f708192';
+    const status = JSON.stringify({ statuses: [{ messageId: id, timestamp: '2025-03-14T09:27:12.000', status: 'delivered' }] });
+    expect((await post(status)).statusCode).toBe(200);
+    const res = await post(fixture('echo'));
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ messages: { stored: 1, duplicate: 0 } });
+    expect(await message(id)).toMatchObject({
+      direction: 'out',
+      type: 'text',
+      text: 'Thank you, we will call you back',
+      contactId: 'wazzup24-whatsapp.79011112233',
+      timestamp: '2025-03-14T09:27:10.500Z',
+      status: 'delivered',
+      statuses: [{ status: 'delivered', timestamp: '2025-03-14T09:27:12.000Z' }],
+    });
+    const list = await admin(apiEvent('GET /contacts/{id}/messages', { pathParameters: { id: 'wazzup24-whatsapp.79011112233' } }));
+    expect((JSON.parse(list.body ?? '{}') as { items: { id: string }[] }).items.map((m) => m.id)).toEqual([id]);
+    expect(JSON.parse((await post(fixture('echo'))).body ?? '{}')).toMatchObject({ messages: { stored: 0, duplicate: 1 } });
+  });
+
   it('answers commands: messages and statuses in one delivery', async () => {
     const res = await post(fixture('messages_and_statuses'));
     expect(res.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addStatus, currentStatus, sortHistory, type StatusEntry } from '../../lambdas/domain/inbound/status-order.js';
+import { addStatus, boundHistory, currentStatus, sortHistory, type StatusEntry } from '../../lambdas/domain/inbound/status-order.js';
 
 const e = (status: string, second: number): StatusEntry => ({ status, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString() });
 
@@ -70,5 +70,28 @@ describe('addStatus', () => {
 
   it('keeps the history in time order, progress order within one second', () => {
     expect(sortHistory([e('read', 5), e('delivered', 5), e('sent', 1)]).map((x) => x.status)).toEqual(['sent', 'delivered', 'read']);
+  });
+});
+
+describe('boundHistory', () => {
+  const many = fc.record({
+    status: fc.constantFrom('accepted', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted', 'warning'),
+    timestamp: fc.integer({ min: 0, max: 59 }).map((s) => e('x', s).timestamp),
+  });
+
+  it('keeps the first of each known status and the newest ones, and never changes the current status', () => {
+    fc.assert(
+      fc.property(fc.array(many, { maxLength: 80 }), fc.integer({ min: 1, max: 10 }), (entries, last) => {
+        let full: StatusEntry[] = [];
+        for (const x of entries) full = addStatus(full, x).history;
+        const bounded = boundHistory(full, last);
+        expect(bounded.length).toBeLessThanOrEqual(last + 6);
+        expect(currentStatus(bounded)).toBe(currentStatus(full));
+        expect(bounded.slice(-Math.min(last, full.length))).toEqual(full.slice(-last));
+        for (const name of ['accepted', 'sent', 'delivered', 'read', 'played', 'failed']) {
+          expect(bounded.find((x) => x.status === name)).toEqual(full.find((x) => x.status === name));
+        }
+      }),
+    );
   });
 });

@@ -2,6 +2,7 @@
 // retries (and by Textract, which reads the object itself). The bucket encrypts at rest and expires objects
 // (lib/constructs/card-pipeline.ts). Locally fauxqs serves S3: AWS_ENDPOINT_URL_S3 points at it and
 // S3_FORCE_PATH_STYLE=true, since `<bucket>.127.0.0.1` names no host.
+import { CLIENT_LIMITS, sdkClientLimits } from '../runtime/client-limits.js';
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MediaStore } from '../../domain/cards/card-pipeline.js';
@@ -15,13 +16,10 @@ export interface MediaStoreOptions {
 
 let shared: S3Client | undefined;
 
-/** Per S3 call: a card photo is at most 20 MB, and S3 is in the same region. */
-export const S3_TIMEOUTS_MS = { connection: 2_000, request: 10_000 } as const;
-
 export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   shared ??= new S3Client({
     forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
-    requestHandler: { connectionTimeout: S3_TIMEOUTS_MS.connection, requestTimeout: S3_TIMEOUTS_MS.request },
+    ...sdkClientLimits(CLIENT_LIMITS.s3),
   });
   return shared;
 }

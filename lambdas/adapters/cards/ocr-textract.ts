@@ -22,17 +22,7 @@ export function textractLines(response: DetectResponse): OcrLine[] {
   return sortLines(lines);
 }
 
-/** The worker's Textract client: a throttled call retried once, each attempt bounded (CARD_JOB_TIMEOUTS_MS). */
-export const TEXTRACT_LIMITS = { maxAttempts: 2, connectionMs: 2_000, requestMs: 10_000 } as const;
-
-export function textractClient(): TextractClient {
-  return new TextractClient({
-    maxAttempts: TEXTRACT_LIMITS.maxAttempts,
-    requestHandler: { connectionTimeout: TEXTRACT_LIMITS.connectionMs, requestTimeout: TEXTRACT_LIMITS.requestMs },
-  });
-}
-
-export function createTextractOcr(client: TextractClient = textractClient()): OcrEngine {
+export function createTextractOcr(client: TextractClient = new TextractClient({})): OcrEngine {
   return {
     async recognize(image: OcrImage): Promise<OcrResult> {
       let document;

@@ -8,11 +8,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundMessage, StatusUpdate } from '../../domain/shared/model.js';
-import { InvalidCursor, type MessageRecord, type MessageStore, type PutOutcome } from '../../domain/shared/ports.js';
+import { InvalidCursor, UnstorableStatus, type MessageRecord, type MessageStore, type PutOutcome } from '../../domain/shared/ports.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import type { OutboundRecord, OutboundStore } from '../../domain/outbound/sender.js';
-import { addStatus, currentStatus, type StatusEntry } from '../../domain/inbound/status-order.js';
-import { isConditionalCheckFailed } from './dynamo-client.js';
+import { addStatus, boundHistory, currentStatus, sameStatusEvent, type StatusEntry } from '../../domain/inbound/status-order.js';
+import { boundRawString, STATUS_RAW_BYTES, storableStatusRaw } from '../../domain/inbound/status-entry.js';
+import { isConditionalCheckFailed, isItemTooLarge } from './dynamo-client.js';
 import { boundedJson } from './item-size.js';
 import { echoMatchRange, isSameOutbound, isWazzupCrmRecordId, type OutboundContent } from '../../domain/inbound/wazzup-echo-match.js';
 
@@ -137,6 +138,40 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
     return (await resolve(r.id)).id;
   }
 
+  /**
+   * A status can arrive before its message (Meta and Wazzup24 do not order deliveries; a Wazzup24 echo's status
+   * often comes first): the status created a placeholder (`type: unknown`, `timestampFromStatuses`). The message
+   * fills it in, keeping the statuses, once: the condition makes a redelivery (or a second writer) a duplicate.
+   */
+  async function fillPlaceholder(message: Record<string, unknown>): Promise<boolean> {
+    const { pk: _pk, sk: _sk, statuses: _statuses, version: _version, ...fields } = message;
+    const names: Record<string, string> = { '#placeholder': 'timestampFromStatuses', '#type': 'type', '#version': 'version' };
+    const values: Record<string, unknown> = { ':yes': true, ':unknown': 'unknown', ':one': 1 };
+    const sets: string[] = ['#version = if_not_exists(#version, :one) + :one'];
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) continue;
+      names[`#f_${k}`] = k;
+      values[`:f_${k}`] = v;
+      sets.push(`#f_${k} = :f_${k}`);
+    }
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: message.pk, sk: message.sk },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE #placeholder`,
+          ConditionExpression: '#placeholder = :yes AND #type = :unknown',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   return {
     async putInbound(message: InboundMessage, contactId, receivedAt) {
       if (message.channel === 'wazzup24' && message.echo === true && contactId && !(await getItem(message.id))) {
@@ -172,59 +207,57 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
         await db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
         return 'stored';
       } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'duplicate';
-        throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
+        return (await fillPlaceholder(item)) ? 'stored' : 'duplicate';
       }
     },
 
     // Read, merge, write back on an unchanged version: concurrent Lambdas applying statuses to the same message
-    // each retry on conflict, so no status is lost and the result does not depend on who wins.
-    async applyStatus(update: StatusUpdate, contactId) {
-      const entry: StoredStatus = {
-        status: update.status,
-        timestamp: update.timestamp,
-        ...(update.errors?.length ? { errors: update.errors } : {}),
-        raw: boundedJson(update.raw, 32 * 1024).raw,
-      };
+    // each retry on conflict, so no status is lost and the result does not depend on who wins. All statuses of
+    // one message in a delivery go in one write (Meta batches up to 1,000), so they never race each other.
+    async applyStatuses(updates, contactId) {
+      const first = updates[0];
+      if (!first) return [];
+      const entries = updates.map(toStoredStatus);
       for (let attempt = 0; attempt < MAX_STATUS_ATTEMPTS; attempt++) {
         if (attempt) await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
-        const { id, item } = await resolve(update.messageId);
+        const { id, item } = await resolve(first.messageId);
+        const old = item && Array.isArray(item.statuses) ? (item.statuses as StoredStatus[]) : [];
+        const { history, outcomes } = mergeStatuses(old, entries);
         try {
           if (!item) {
             // A status for a message we never stored (sent from elsewhere, or the send record is not written
-            // yet): keep it; the sender fills in type and text when it records the message.
+            // yet): keep it; the sender (or the message's own delivery) fills in type and text later.
             await db.send(
               new PutCommand({
                 TableName: tableName,
                 Item: {
                   ...messageKey(id),
                   id,
-                  channel: update.channel,
+                  channel: first.channel,
                   direction: 'out',
                   type: 'unknown',
                   contactId,
-                  phoneNumberId: update.phoneNumberId,
-                  accountId: update.accountId,
-                  timestamp: update.timestamp,
+                  phoneNumberId: first.phoneNumberId,
+                  accountId: first.accountId,
+                  timestamp: history[0]?.timestamp ?? first.timestamp,
                   // Known only from statuses: the earliest one stands in for the send time (see below).
                   timestampFromStatuses: true,
-                  convSk: `${update.timestamp}#${id}`,
-                  status: currentStatus([entry]),
-                  statuses: [entry],
+                  convSk: `${history[0]?.timestamp ?? first.timestamp}#${id}`,
+                  status: currentStatus(history),
+                  statuses: history,
                   version: 1,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               }),
             );
-            return 'stored';
+            return outcomes;
           }
-          const history = Array.isArray(item.statuses) ? (item.statuses as StoredStatus[]) : [];
-          const merged = addStatus(history, entry);
-          if (!merged.added) return 'duplicate';
+          if (!outcomes.includes('stored')) return outcomes;
           const version = typeof item.version === 'number' ? item.version : 0;
           const values: Record<string, unknown> = {
-            ':statuses': merged.history,
-            ':status': currentStatus(merged.history),
+            ':statuses': history,
+            ':status': currentStatus(history),
             ':next': version + 1,
             ':version': version,
           };
@@ -232,7 +265,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
           if (item.timestampFromStatuses === true) {
             // Whichever status arrived first created the item; the earliest one known is the best send time,
             // so the result does not depend on arrival order.
-            const earliest = merged.history[0]?.timestamp ?? update.timestamp;
+            const earliest = history[0]?.timestamp ?? first.timestamp;
             if (earliest !== item.timestamp) {
               sets.push('#timestamp = :timestamp', '#convSk = :convSk');
               values[':timestamp'] = earliest;
@@ -259,12 +292,13 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
               ExpressionAttributeValues: values,
             }),
           );
-          return 'stored';
+          return outcomes;
         } catch (error) {
+          if (isItemTooLarge(error)) throw new UnstorableStatus(`message ${id}: ${(error as Error).message}`);
           if (!isConditionalCheckFailed(error)) throw error;
         }
       }
-      throw new Error(`message ${update.messageId}: status ${update.status} lost ${MAX_STATUS_ATTEMPTS} write races`);
+      throw new Error(`message ${first.messageId}: statuses lost ${MAX_STATUS_ATTEMPTS} write races`);
     },
 
     async get(id) {
@@ -317,7 +351,7 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
             return;
           }
           const history = Array.isArray(item.statuses) ? (item.statuses as StoredStatus[]) : [];
-          const merged = addStatus(history, entry).history;
+          const merged = boundHistory(addStatus(history, entry).history);
           const version = typeof item.version === 'number' ? item.version : 0;
           const names: Record<string, string> = { '#statuses': 'statuses', '#status': 'status', '#version': 'version' };
           const values: Record<string, unknown> = {
@@ -406,6 +440,33 @@ function decodeCursor(cursor: string, contactId: string): Record<string, string>
   const key = decodePageCursor(cursor, CURSOR_KEYS);
   if (key.contactId !== contactId) throw new InvalidCursor('cursor belongs to another contact');
   return key;
+}
+
+function toStoredStatus(update: StatusUpdate): StoredStatus {
+  return {
+    status: update.status,
+    timestamp: update.timestamp,
+    ...(update.errors?.length ? { errors: update.errors } : {}),
+    raw: boundedJson(storableStatusRaw(update.raw), STATUS_RAW_BYTES).raw,
+  };
+}
+
+/**
+ * `entries` folded into the stored history, which is then bounded (status-order.ts boundHistory) with every kept
+ * raw cut to its bound (an item written before the bounds heals on its next write). When the bounded result keeps
+ * the same events as before, nothing changed and every entry is a duplicate (a redelivery, or a status older than
+ * everything kept).
+ */
+function mergeStatuses(old: readonly StoredStatus[], entries: readonly StoredStatus[]): { history: StoredStatus[]; outcomes: PutOutcome[] } {
+  let history: StoredStatus[] = [...old];
+  const outcomes = entries.map((entry): PutOutcome => {
+    const merged = addStatus(history, entry);
+    history = merged.history;
+    return merged.added ? 'stored' : 'duplicate';
+  });
+  const bounded = boundHistory(history).map((e) => (typeof e.raw === 'string' ? { ...e, raw: boundRawString(e.raw) } : e));
+  const unchanged = old.length > 0 && bounded.length === old.length && bounded.every((e, i) => sameStatusEvent(e, old[i]!));
+  return { history: bounded, outcomes: unchanged ? outcomes.map(() => 'duplicate') : outcomes };
 }
 
 function toRecord(item: Record<string, unknown>): MessageRecord {

@@ -14,6 +14,8 @@ import { toGraphMessageBody, toMarkReadBody, type OutboundMessage } from '../../
 import { readCappedBody } from '../runtime/capped-body.js';
 import { describeFetchFailure, redactSecrets } from '../runtime/http-failure.js';
 import { metricSink } from '../runtime/metrics.js';
+import { GRAPH_TIMEOUT_MS, MEDIA_TIMEOUT_MS } from '../runtime/client-limits.js';
+import { createPublicFetch, UnsafeUrl, type PublicFetch } from '../runtime/public-fetch.js';
 
 export interface GraphClientConfig {
   /** Default https://graph.facebook.com; the local Graph sandbox's URL in local mode and tests. */
@@ -25,8 +27,12 @@ export interface GraphClientConfig {
   fetch?: typeof fetch;
   /** Per Graph call. Default 10 s. */
   timeoutMs?: number;
-  /** Per media download. Default 60 s. */
+  /** Per media download. Default MEDIA_TIMEOUT_MS. */
   mediaTimeoutMs?: number;
+  /** Media downloads (URLs Graph hands out): https to public addresses only (runtime/public-fetch.ts). */
+  mediaFetch?: PublicFetch;
+  /** Origins exempt from that check: the local runner passes its Graph sandbox's. */
+  mediaAllowOrigins?: readonly string[];
   /** GraphErrors by code and GraphRetries; default: this function's EMF sink. */
   metrics?: MetricSink;
 }
@@ -144,6 +150,7 @@ interface CallOptions {
 }
 
 const DEFAULT_VERSION = 'v26.0';
+
 const MAX_PAGES = 20;
 
 export class GraphClient {
@@ -152,14 +159,16 @@ export class GraphClient {
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
   private readonly mediaTimeoutMs: number;
+  private readonly mediaFetch: PublicFetch;
   private readonly metrics: MetricSink;
 
   constructor(private readonly config: GraphClientConfig) {
     this.baseUrl = (config.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
     this.version = config.version ?? process.env['GRAPH_API_VERSION'] ?? DEFAULT_VERSION;
     this.fetchImpl = config.fetch ?? globalThis.fetch;
-    this.timeoutMs = config.timeoutMs ?? 10_000;
-    this.mediaTimeoutMs = config.mediaTimeoutMs ?? 60_000;
+    this.timeoutMs = config.timeoutMs ?? GRAPH_TIMEOUT_MS;
+    this.mediaTimeoutMs = config.mediaTimeoutMs ?? MEDIA_TIMEOUT_MS;
+    this.mediaFetch = config.mediaFetch ?? createPublicFetch(config.mediaAllowOrigins ? { allowOrigins: config.mediaAllowOrigins } : {});
     this.metrics = config.metrics ?? metricSink;
   }
 
@@ -218,11 +227,12 @@ export class GraphClient {
       const token = await this.config.getToken(refreshed ? { refresh: true } : undefined);
       let res: Response;
       try {
-        res = await this.fetchImpl(url, {
+        res = await this.mediaFetch(url, {
           headers: { Authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(this.mediaTimeoutMs),
         });
       } catch (err) {
+        if (err instanceof UnsafeUrl) throw err;
         throw this.failed(transportError(describeFetchFailure(err)), { method: 'GET', url: scrubUrl(url) });
       }
       if (res.status === 401 && !refreshed) {

@@ -3,6 +3,7 @@
 // told at once instead of after every retry.
 import { CardUnreadable, type MediaSource } from '../../domain/cards/card-pipeline.js';
 import { GraphError, MediaTooLargeError, type GraphClient } from './graph-client.js';
+import { UnsafeUrl } from '../runtime/public-fetch.js';
 
 export function graphMediaSource(graph: Pick<GraphClient, 'fetchMediaBytes'>): MediaSource {
   return {
@@ -12,6 +13,7 @@ export function graphMediaSource(graph: Pick<GraphClient, 'fetchMediaBytes'>): M
         return { bytes: media.bytes, mimeType: media.mimeType };
       } catch (error) {
         if (error instanceof MediaTooLargeError) throw new CardUnreadable(error.message);
+        if (error instanceof UnsafeUrl) throw new CardUnreadable(`Graph's media URL was refused: ${error.message}`);
         if (error instanceof GraphError && error.error.retryClass === 'none') throw new CardUnreadable(error.message);
         throw error;
       }

@@ -3,7 +3,7 @@
 // WHATSAPP_PHONE_NUMBER_ID work, and GRAPH_BASE_URL points the Graph client at the sandbox.
 import { getAccessToken } from './access-token.js';
 import { optionalEnv } from '../runtime/env.js';
-import { GraphClient } from './graph-client.js';
+import { GraphClient, type GraphClientConfig } from './graph-client.js';
 
 export interface MetaConfig {
   appId?: string;
@@ -31,13 +31,7 @@ export function metaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MetaCon
   return config;
 }
 
-/**
- * The Graph client a Lambda sends with: the container's cached access token, GRAPH_BASE_URL and GRAPH_API_VERSION;
- * `timeouts` for a function with its own time budget (the card worker).
- */
-export function graphClientFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  timeouts: { timeoutMs?: number; mediaTimeoutMs?: number } = {},
-): GraphClient {
-  return new GraphClient({ getToken: getAccessToken, ...timeouts, ...metaConfigFromEnv(env).graph });
+/** The Graph client a Lambda sends with: the container's cached access token, GRAPH_BASE_URL and GRAPH_API_VERSION. */
+export function graphClientFromEnv(env: NodeJS.ProcessEnv = process.env, extra: Pick<GraphClientConfig, 'mediaAllowOrigins'> = {}): GraphClient {
+  return new GraphClient({ getToken: getAccessToken, ...metaConfigFromEnv(env).graph, ...extra });
 }

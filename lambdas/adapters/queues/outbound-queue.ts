@@ -1,6 +1,7 @@
 // SQS for work queues: send job bodies in batches (the webhook's WorkSink), and change a received message's
 // visibility (the sender's retry delay). The endpoint comes from the SDK's standard AWS_ENDPOINT_URL_SQS, which
 // the local runner points at fauxqs.
+import { CLIENT_LIMITS, sdkClientLimits } from '../runtime/client-limits.js';
 import {
   ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
@@ -27,7 +28,7 @@ let shared: SQSClient | undefined;
 /** One client per container, created on first use (a function that never sends pays nothing). */
 export function sqsClient(): SQSClient {
   shared ??= new SQSClient({
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    ...sdkClientLimits(CLIENT_LIMITS.sqs),
     // Send to the configured (regional) endpoint, never to a queue URL's own host: in AWS they are the same,
     // locally fauxqs names queues by a host (`sqs.<region>.localhost`) that does not resolve everywhere.
     useQueueUrlAsEndpoint: false,

@@ -1,6 +1,7 @@
 // The rotation's view of a secret's versions, over Secrets Manager. Calls and arguments follow AWS's rotation
 // template exactly (DescribeSecret, GetSecretValue by stage and version, PutSecretValue with the
 // ClientRequestToken, UpdateSecretVersionStage), so the unit of idempotency is Secrets Manager's own.
+import { CLIENT_LIMITS, sdkClientLimits } from '../runtime/client-limits.js';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -11,7 +12,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretVersionStore, StoredVersion } from '../../domain/token/token-rotation.js';
 
-export function createSecretVersionStore(client: SecretsManagerClient = new SecretsManagerClient({})): SecretVersionStore {
+export function createSecretVersionStore(client: SecretsManagerClient = new SecretsManagerClient(sdkClientLimits(CLIENT_LIMITS.secretsManager))): SecretVersionStore {
   return {
     async describe(secretId) {
       const out = await client.send(new DescribeSecretCommand({ SecretId: secretId }));

@@ -1,6 +1,7 @@
 // Secrets by their resources.ts name. In AWS the function's environment holds the secret's ARN and the value
 // is read from Secrets Manager, cached per container for five minutes (rotation reaches warm containers
 // without a deploy). Locally there is no ARN and the plain value comes from the local variable instead.
+import { CLIENT_LIMITS, sdkClientLimits } from '../runtime/client-limits.js';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { secrets, type SecretName } from '../../../lib/resources.js';
 
@@ -42,7 +43,7 @@ export function createSecretReader(options: {
       }
       return local;
     }
-    client ??= sharedClient ??= new SecretsManagerClient({});
+    client ??= sharedClient ??= new SecretsManagerClient(sdkClientLimits(CLIENT_LIMITS.secretsManager));
     const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     if (out.SecretString === undefined) {
       throw new SecretUnavailable(`secret ${name} (${spec.arnEnvVar}) has no string value`);

@@ -3,6 +3,7 @@
 // never appears in one. On 401 the key is re-read once (it may have been rotated). A send always carries a
 // crmMessageId, so repeating it (here or in the sender) cannot double-send: `repeatedCrmMessageId` comes back
 // as `{ alreadySent: true }`, not as an error.
+import { WAZZUP_TIMEOUT_MS } from '../runtime/client-limits.js';
 import {
   WAZZUP_HTTP_ERROR,
   mapWazzupError,
@@ -110,7 +111,7 @@ export class WazzupClient {
   constructor(private readonly config: WazzupClientConfig) {
     this.baseUrl = (config.baseUrl ?? 'https://api.wazzup24.com').replace(/\/+$/, '');
     this.fetchImpl = config.fetch ?? globalThis.fetch;
-    this.timeoutMs = config.timeoutMs ?? 10_000;
+    this.timeoutMs = config.timeoutMs ?? WAZZUP_TIMEOUT_MS;
     this.retries = Math.max(0, config.retries ?? 0);
     this.sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }

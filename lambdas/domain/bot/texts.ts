@@ -162,7 +162,7 @@ export function languageUsageText(lang: Lang, asked?: string): string {
 // Status
 
 /** What happened to a card, as the card pipeline records it; other values are shown as they are. */
-export type CardOutcome = 'received' | 'processing' | 'created' | 'merged' | 'unreadable' | (string & {});
+export type CardOutcome = 'received' | 'processing' | 'created' | 'merged' | 'unreadable' | 'limited' | (string & {});
 
 const OUTCOME_WORDS: Record<Lang, Readonly<Record<string, string>>> = {
   en: {
@@ -171,6 +171,7 @@ const OUTCOME_WORDS: Record<Lang, Readonly<Record<string, string>>> = {
     created: 'contact created',
     merged: 'added to an existing contact',
     unreadable: 'could not be read',
+    limited: 'not read: over the hourly limit of cards',
   },
   ru: {
     received: 'получена, ждёт распознавания',
@@ -178,6 +179,7 @@ const OUTCOME_WORDS: Record<Lang, Readonly<Record<string, string>>> = {
     created: 'контакт создан',
     merged: 'добавлена к существующему контакту',
     unreadable: 'не удалось прочитать',
+    limited: 'не прочитана: превышен часовой лимит визиток',
   },
 };
 
@@ -257,6 +259,14 @@ export function cardReadText(lang: Lang, card: CardSummary, options: CardReadOpt
     ru: { created: 'Визитка прочитана, контакт создан:', merged: 'Визитка прочитана и добавлена к существующему контакту:', none: 'Вот что удалось прочитать на визитке:' },
   })[options.outcome ?? 'none'];
   return fitText(`${header}\n${lines.join('\n')}`);
+}
+
+/** A card over the customer's hourly limit (cardsPerSenderPerHour): not read; they may send it again later. */
+export function cardLimitText(lang: Lang, limit: number): string {
+  return pick(lang, {
+    en: `I read at most ${limit} business cards an hour from one person, and this one is over that. Please send it again in an hour.`,
+    ru: `Я читаю не больше ${limit} визиток в час от одного человека, а эта — сверх лимита. Пришлите её ещё раз через час.`,
+  });
 }
 
 export function cardUnreadableText(lang: Lang): string {

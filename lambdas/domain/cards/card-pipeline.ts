@@ -26,7 +26,7 @@ import type { MetricSink } from '../shared/metric-catalog.js';
 import type { MediaRef } from '../shared/model.js';
 import type { ReplyJob } from '../outbound/outbound-job.js';
 import type { ContactRecord, ContactStore, WorkJob } from '../shared/ports.js';
-import { cardReadText, cardUnreadableText, type CardOutcome } from '../bot/texts.js';
+import { cardLimitText, cardReadText, cardUnreadableText, type CardOutcome } from '../bot/texts.js';
 
 export type CardJob = Extract<WorkJob, { kind: 'card' }>;
 
@@ -147,8 +147,17 @@ export class InvalidCardJob extends Error {
   override readonly name = 'InvalidCardJob';
 }
 
+/** Cards one customer may have read per hour (Textract is billed per page): `admit` is false over the limit. */
+export interface CardQuota {
+  readonly limit: number;
+  /** Idempotent per message: the same card admitted again is not counted again. `at`: ISO 8601. */
+  admit(contactId: string, messageId: string, at: string): Promise<boolean>;
+}
+
 export interface CardPipelineDeps {
   progress: CardProgressStore;
+  /** Absent: no limit. */
+  quota?: CardQuota;
   media: MediaSource;
   /** Card jobs of channel `wazzup24` carry a URL; absent = such jobs cannot be read (InvalidCardJob). */
   urlMedia?: UrlMediaSource;
@@ -168,7 +177,7 @@ export interface CardPipelineDeps {
 }
 
 export type CardJobResult =
-  | { action: 'done'; outcome: CardContactOutcome | 'unreadable' | 'duplicate'; detail?: string }
+  | { action: 'done'; outcome: CardContactOutcome | 'unreadable' | 'duplicate' | 'limited'; detail?: string }
   | { action: 'retry'; delaySeconds: number; detail: string }
   /** Out of attempts: the customer was told; report the item failed and let the redrive policy park it. */
   | { action: 'dead_letter'; detail: string };
@@ -178,6 +187,7 @@ export const DEFAULT_RETRY_DELAYS_SECONDS = [20, 60] as const;
 /** Idempotency keys of the two replies a card can get. */
 export const cardReplyKey = (messageId: string) => `card:${messageId}`;
 export const cardFailureReplyKey = (messageId: string) => `card-failed:${messageId}`;
+export const cardLimitReplyKey = (messageId: string) => `card-limited:${messageId}`;
 
 /** The file type by its first bytes: what was sent matters, not what it claims to be. */
 export function sniffMediaType(bytes: Uint8Array): CardMediaType | undefined {
@@ -271,6 +281,10 @@ export async function processCardJob(job: CardJob, attempt: number, deps: CardPi
   const record = (progress: Omit<CardProgress, 'at'>) => deps.progress.record(job.messageId, { ...progress, at: now() });
 
   try {
+    // Counted before anything is downloaded or read; a retry past the download was counted already.
+    if (deps.quota && RANK[state.stage] < RANK.media_stored && !(await deps.quota.admit(job.contactId, job.messageId, now()))) {
+      return await refuseOverLimit(job, lang, deps.quota.limit, deps, record, now);
+    }
     // `/status` shows the card as being read from the first attempt on.
     if (!message.state) await record({ stage: 'received', status: 'processing' });
     return await advance(job, message, state, customer, lang, deps, record, now);
@@ -378,6 +392,28 @@ async function advance(
   const sentAt = Date.parse(message.timestamp);
   if (Number.isFinite(sentAt)) deps.metrics?.emit('CardEndToEndTime', Math.max(0, Date.parse(now()) - sentAt));
   return { action: 'done', outcome, detail: `contact ${contactId}` };
+}
+
+async function refuseOverLimit(
+  job: CardJob,
+  lang: Lang,
+  limit: number,
+  deps: CardPipelineDeps,
+  record: (progress: Omit<CardProgress, 'at'>) => Promise<void>,
+  now: () => string,
+): Promise<CardJobResult> {
+  const reason = `over the limit of ${limit} cards an hour from this customer`;
+  await deps.replies.enqueue({
+    kind: 'reply',
+    contactId: job.contactId,
+    phoneNumberId: job.phoneNumberId,
+    message: { kind: 'text', text: cardLimitText(lang, limit) },
+    replyTo: job.messageId,
+    idempotencyKey: cardLimitReplyKey(job.messageId),
+  });
+  await record({ stage: 'failed', status: 'limited', failure: { reason, at: now(), final: true } });
+  deps.log?.('card refused: customer over the hourly limit', { messageId: job.messageId, contactId: job.contactId, limit });
+  return { action: 'done', outcome: 'limited', detail: reason };
 }
 
 async function tellUnreadable(job: CardJob, lang: Lang, deps: CardPipelineDeps): Promise<void> {

@@ -57,3 +57,28 @@ export function currentStatus(history: readonly StatusEntry[]): StatusName | und
   if (best !== undefined) return best;
   return sortHistory(history).at(-1)?.status;
 }
+
+/** Newest entries a history keeps besides the first of each known status (see boundHistory). */
+export const STATUS_HISTORY_LAST = 20;
+const KEPT_FIRSTS = new Set([...Object.keys(progress), 'failed']);
+
+/**
+ * The history a message item keeps: the first entry of each known status (when it was sent, delivered, read,
+ * failed) and the newest STATUS_HISTORY_LAST entries. Meta can send any number of statuses for one message
+ * (repeated reads, names it adds later), and a message item must stay far below DynamoDB's 400 KB.
+ * `currentStatus` of the bounded history equals that of the full one: it depends on which known statuses occur
+ * (each keeps its first) and, with none, on the newest entry (kept).
+ */
+export function boundHistory<T extends StatusEntry>(history: readonly T[], last = STATUS_HISTORY_LAST): T[] {
+  const sorted = sortHistory(history);
+  const keep = new Set<number>();
+  const seen = new Set<string>();
+  sorted.forEach((entry, i) => {
+    if (KEPT_FIRSTS.has(entry.status) && !seen.has(entry.status)) {
+      seen.add(entry.status);
+      keep.add(i);
+    }
+    if (i >= sorted.length - last) keep.add(i);
+  });
+  return sorted.filter((_, i) => keep.has(i));
+}

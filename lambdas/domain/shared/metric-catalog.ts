@@ -68,6 +68,14 @@ export const METRICS = {
     stats: ['Sum'],
     emittedBy: 'webhook (domain/inbound/ingest.ts)',
   },
+  UnstoredStatuses: {
+    unit: 'Count',
+    dimensions: [],
+    description: 'Statuses the messages table refused for good (the message item cannot grow), parked as `statuses.unstored` events',
+    row: 'traffic',
+    stats: ['Sum'],
+    emittedBy: 'webhook (domain/inbound/ingest.ts)',
+  },
   SignatureRejections: {
     unit: 'Count',
     dimensions: [],
@@ -98,7 +106,7 @@ export const METRICS = {
     description: 'First invocation of a new Lambda execution environment, per function',
     row: 'health',
     stats: ['Sum'],
-    emittedBy: 'every Lambda (adapters/runtime/logger.ts observe())',
+    emittedBy: 'every Lambda (Powertools logMetrics middleware: adapters/runtime/metrics.ts metricsMiddleware())',
   },
   CardResults: {
     unit: 'Count',

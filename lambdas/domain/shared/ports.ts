@@ -68,12 +68,19 @@ export interface MessagePage {
 export interface MessageStore {
   /** Stores an inbound message once; a second put with the same id changes nothing and says `duplicate`. */
   putInbound(message: InboundMessage, contactId: string | undefined, receivedAt: string): Promise<PutOutcome>;
-  /** Adds a status to the message's history once and recomputes its current status; creates the message
-   *  (direction `out`, type `unknown`) when it was never seen. `duplicate` when the status was already there. */
-  applyStatus(update: StatusUpdate, contactId: string | undefined): Promise<PutOutcome>;
+  /** Adds statuses of one message (all with the same `messageId`) to its history in one write and recomputes its
+   *  current status; creates the message (direction `out`, type `unknown`) when it was never seen. One outcome per
+   *  update, `duplicate` when the status was already there. Throws `UnstorableStatus` when the store refuses the
+   *  write for good (retrying cannot help), anything else for a failure worth a retry. */
+  applyStatuses(updates: readonly StatusUpdate[], contactId: string | undefined): Promise<PutOutcome[]>;
   get(id: string): Promise<MessageRecord | undefined>;
   /** Newest first. `cursor` comes from a previous page; an invalid one throws `InvalidCursor`. */
   listByContact(contactId: string, page: { limit: number; cursor?: string }): Promise<MessagePage>;
+}
+
+/** The store refused a status write in a way no retry fixes (the message item cannot grow). */
+export class UnstorableStatus extends Error {
+  override readonly name = 'UnstorableStatus';
 }
 
 export class InvalidCursor extends Error {
