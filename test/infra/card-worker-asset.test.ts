@@ -1,7 +1,7 @@
 // The card worker exactly as `cdk synth` packages it, run in a plain Node process: the synthesized asset (esbuild's
 // index.mjs, tesseract.js' worker script, tesseract.js-core's .wasm, the kir and eng traineddata, sharp) and its
 // zxing layer are copied out of cdk.out into a temporary folder, away from the project's node_modules, and the
-// asset's own `handler` processes a card job for a rendered Russian card. The environment is the function's own from
+// asset's own `handler` processes a card job for a rendered Russian card (from the photo in S3 on). The environment is the function's own from
 // the template (/var/task and /opt mapped to the copies); what the template fills in at deploy time (table names,
 // queue URLs, the bucket) points at dynalite, fauxqs and the Graph sandbox. Textract is a recording stub that must
 // get no request: in `auto`, a Cyrillic read never goes to Textract.
@@ -30,7 +30,10 @@ import { newWamid } from '../../lib/local/meta-payloads.js';
 import { localSqsClient, toSqsRecord } from '../../lib/local/queue-poller.js';
 import { PROJECT_ROOT } from '../../lib/stack.js';
 import { startTestDynamo, TEST_APP_SECRET, type TestDynamo } from '../support/dynalite.js';
+import { S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createMediaStore, mediaKeyFor } from '../../lambdas/adapters/cards/media-store.js';
+import { createCardProgressStore } from '../../lambdas/adapters/dynamo/card-progress-store.js';
 
 const run = promisify(execFile);
 const TOKEN = 'asset-test-token';
@@ -152,6 +155,14 @@ describe('the synthesized card-worker asset', () => {
       customer,
       now,
     );
+    // The deployed code downloads media only from public https addresses (its SSRF guard has no switch in AWS), so
+    // the photo is already in the bucket and the job resumes from there, as a retry after the download does.
+    const s3 = new S3Client({ endpoint: local.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'asset-test', secretAccessKey: 'asset-test' } });
+    const mediaKey = mediaKeyFor(messageId);
+    await createMediaStore({ bucket: local.mediaBucket, client: s3 }).put(mediaKey, new Uint8Array(readFileSync(CARD)), 'image/png');
+    const progress = createCardProgressStore(db.doc, db.tableNames.messages);
+    await progress.record(messageId, { stage: 'received', status: 'processing', at: now });
+    await progress.record(messageId, { stage: 'media_stored', status: 'processing', mediaKey, mimeType: 'image/png', at: now });
     const job = { kind: 'card', messageId, contactId: customer, phoneNumberId: DEFAULT_PHONE_NUMBER_ID, type: 'image', media: { id: media.id, mimeType: 'image/png' } };
     const event: SQSEvent = {
       Records: [toSqsRecord({ MessageId: 'asset-1', ReceiptHandle: 'r1', Body: JSON.stringify(job), Attributes: { ApproximateReceiveCount: '1' } }, local.queues.card.arn)],
