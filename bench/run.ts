@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each compared with a baseline measured in the same run, as printed tables.
+import { benchCardGuard } from './card-guard.js';
 import { benchCards } from './cards.js';
 import { benchLargeDelivery } from './large-delivery.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
@@ -12,4 +13,5 @@ printGrid('Webhook bundle size change by package or folder (esbuild metafile)', 
 printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
 printTable('A delivery of 1,000 messages from 1,000 senders (issue 14)', await benchLargeDelivery());
 printTable('Business cards (issue 5)', await benchCards());
+printTable('Card image guard through wa card (issue 12)', await benchCardGuard());
 printTable('Sender throughput against the Graph sandbox (issue 3)', await benchSender());

@@ -111,8 +111,8 @@ export const queues = {
     dlqEnvVar: 'CARD_DLQ_URL',
     // Card jobs from the webhook (images, image/PDF documents): domain/cards/card-pipeline.ts decodeCardJob.
     consumer: 'cardWorker',
-    // OCR is the slow part; a small batch keeps one slow photo from holding many others past the timeout.
-    batchSize: 2,
+    // One card per invocation: OCR runs in the function, and each card gets the whole time budget.
+    batchSize: 1,
     // The worker tells the customer on the last receive, before the job moves to the dead-letter queue.
     maxReceiveCount: 3,
   },
@@ -236,12 +236,13 @@ export const functions = {
   },
   cardWorker: {
     entry: 'lambdas/handlers/card-worker.ts',
-    description: 'Card queue consumer: media -> S3 -> QR or Textract -> contact (dedupe) -> reply job',
-    // zxing decodes a 12-megapixel JPEG into about 50 MB of pixels; more memory also means more CPU.
-    memoryMb: 1536,
-    // Two media lookups and downloads (an expired URL is fetched again), S3 and Textract at their limits fit in
-    // it (lib/timeout-budget.ts), so a stalled download ends as a handled retry rather than a Lambda timeout.
-    timeoutSeconds: 120,
+    description: 'Card queue consumer: media -> S3 -> QR, tesseract.js or Textract -> contact (dedupe) -> reply job',
+    // tesseract.js runs in the function: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU), and OCR is
+    // CPU-bound. Photos are refused above 50 MP from their header, so decoding stays far below this.
+    memoryMb: 2048,
+    // Two media lookups and downloads (an expired URL is fetched again), S3, tesseract.js and Textract at their limits
+    // fit in it (lib/timeout-budget.ts), so a stall ends as a handled retry rather than a Lambda timeout.
+    timeoutSeconds: 150,
     tables: { contacts: 'readWrite', messages: 'readWrite' },
     queues: { card: 'consume', outbound: 'send' },
     secrets: ['accessToken'],
@@ -321,6 +322,13 @@ export const cardPipeline = {
   mediaBucketEnvVar: 'MEDIA_BUCKET',
   /** Days a card photo is kept; context `mediaExpiryDays` overrides it. */
   mediaExpiryDays: 30,
+  /**
+   * The card worker's OCR in AWS (env OCR_ENGINE, context `ocrEngine`): `auto` = tesseract.js (Kyrgyz + English data,
+   * which reads Russian too) in the function, Textract only for a weak read of Latin print and for PDFs; `tesseract`
+   * = never Textract; `textract` = Textract only (Latin script only); `none` = QR codes only.
+   */
+  ocrEngines: ['auto', 'tesseract', 'textract', 'none'],
+  ocrEngine: 'auto',
   /** Environment variable with the cards one customer may send per hour (context `cardsPerSenderPerHour`). */
   cardsPerSenderEnvVar: 'CARDS_PER_SENDER_PER_HOUR',
 } as const;
@@ -353,6 +361,8 @@ export const COST_CONTROL_CHOICES = {
   logLambdaContext: ['compact', 'full'],
   accessLogFormat: ['compact', 'standard'],
 } as const;
+
+export type OcrEngineName = (typeof cardPipeline.ocrEngines)[number];
 
 /** Environment variables every function gets. */
 export const commonEnv = {

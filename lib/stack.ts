@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { Alerts, alarmEmailFromContext } from './constructs/alerts.js';
 import { OperationsAlarms } from './constructs/alarms.js';
 import { AppSecret } from './constructs/app-secret.js';
-import { CardPipeline, readMediaExpiryDays } from './constructs/card-pipeline.js';
+import { CardPipeline, cardWorkerBundling, readMediaExpiryDays, readOcrEngine } from './constructs/card-pipeline.js';
 import { OperationsDashboard } from './constructs/dashboard.js';
 import { DataTable } from './constructs/data-table.js';
 import { WebApi, type ApiThrottle } from './constructs/http-api.js';
@@ -172,6 +172,7 @@ export class WhatsAppBusinessStack extends Stack {
         logRetention: settings.logRetention,
         environment,
         tracing: settings.cost.tracing,
+        ...(name === 'cardWorker' ? { bundling: cardWorkerBundling() } : {}),
       });
       for (const [tableName, access] of Object.entries(spec.tables)) {
         const table = tables.get(tableName);
@@ -248,7 +249,7 @@ export class WhatsAppBusinessStack extends Stack {
 
     const cardWorker = functions.get('cardWorker');
     this.cardPipeline = cardWorker
-      ? new CardPipeline(this, 'CardPipeline', { worker: cardWorker, mediaExpiryDays: readMediaExpiryDays(this) })
+      ? new CardPipeline(this, 'CardPipeline', { worker: cardWorker, mediaExpiryDays: readMediaExpiryDays(this), ocrEngine: readOcrEngine(this) })
       : undefined;
 
     this.dashboard = new OperationsDashboard(this, 'Dashboard', { api: this.api, functions, queues, tables });

@@ -27,10 +27,11 @@ export const timeoutBudgets: Record<FunctionName, Record<string, BudgetPath>> = 
   diagnose: { checks: { secretsManager: 1, graph: 2, wazzup: 1 } },
   sender: { meta: { secretsManager: 1, dynamodb: 1, graph: 2, sqs: 1 }, wazzup: { secretsManager: 1, dynamodb: 1, wazzup: 1, sqs: 1 } },
   sendApi: { meta: { secretsManager: 1, dynamodb: 1, graph: 2 }, wazzup: { secretsManager: 1, dynamodb: 1, wazzup: 1 } },
-  // Meta: media lookup and download, both again when the URL expired (404); S3 put; Textract on the object.
+  // Meta: media lookup and download, both again when the URL expired (404); S3 put; tesseract.js, then Textract on
+  // the object (OCR_ENGINE=auto asks Textract after a weak Latin read).
   cardWorker: {
-    meta: { secretsManager: 1, dynamodb: 1, graph: 2, media: 2, s3: 1, textract: 1, sqs: 1 },
-    wazzup: { dynamodb: 1, media: 1, s3: 1, textract: 1, sqs: 1 },
+    meta: { secretsManager: 1, dynamodb: 1, graph: 2, media: 2, s3: 1, tesseract: 1, textract: 1, sqs: 1 },
+    wazzup: { dynamodb: 1, media: 1, s3: 1, tesseract: 1, textract: 1, sqs: 1 },
   },
 };
 

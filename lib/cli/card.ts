@@ -1,14 +1,13 @@
 // `wa card <file> [--json] [--country CC]`: a contact from a card image (QR, then local OCR with
 // tesseract.js), a .txt of card lines, or a saved Textract DetectDocumentText JSON response.
+// An image is checked from its header first (image-header.ts: over 50 MP or cut short is refused), and the readers
+// (sharp, zxing-wasm, tesseract.js, the Textract types) are loaded only for the input that needs them, so a refusal
+// costs no more than starting the CLI.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { ReadCard } from '../../lambdas/domain/cards/card.js';
-import { readCardImage, readCardLines, readCardText } from '../../lambdas/domain/cards/card-reader.js';
 import type { ParseCardOptions } from '../../lambdas/domain/cards/card-parser.js';
-import { createTesseractOcr } from '../../lambdas/adapters/cards/ocr-tesseract.js';
-import { textractLines } from '../../lambdas/adapters/cards/ocr-textract.js';
-import { zxingQrDecoder } from '../../lambdas/adapters/cards/qr-zxing.js';
+import { imageRefusal } from '../../lambdas/domain/cards/image-header.js';
 import { parseCommand, usageError, type Flags } from './args.js';
 import { EXIT } from './exit-codes.js';
 
@@ -61,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
   const options: ParseCardOptions = {};
   const country = parsed.values.country?.toUpperCase();
   if (country) {
+    const { isSupportedCountry } = await import('libphonenumber-js/max');
     if (!isSupportedCountry(country)) {
       console.error(`wa card: unknown country code ${parsed.values.country} (use ISO 3166 alpha-2, e.g. KG)`);
       return EXIT.usage;
@@ -78,6 +78,7 @@ export async function run(args: string[]): Promise<number> {
   const ext = extname(file).toLowerCase();
   try {
     if (ext === '.txt') {
+      const { readCardText } = await import('../../lambdas/domain/cards/card-reader.js');
       card = readCardText(bytes.toString('utf8'), options);
     } else if (ext === '.json') {
       let response: unknown;
@@ -86,14 +87,15 @@ export async function run(args: string[]): Promise<number> {
       } catch (e) {
         throw new Error(`not valid JSON: ${(e as Error).message}`);
       }
+      const [{ readCardLines }, { textractLines }] = await Promise.all([
+        import('../../lambdas/domain/cards/card-reader.js'),
+        import('../../lambdas/adapters/cards/ocr-textract.js'),
+      ]);
       card = readCardLines(textractLines(response as Parameters<typeof textractLines>[0]), 'ocr', options);
     } else {
-      const ocr = createTesseractOcr();
-      try {
-        card = (await readCardImage(new Uint8Array(bytes), { qr: zxingQrDecoder, ocr }, options)).card;
-      } finally {
-        await ocr.close?.();
-      }
+      const refusal = imageRefusal(bytes);
+      if (refusal) throw new Error(refusal);
+      card = await readImage(new Uint8Array(bytes), options);
     }
   } catch (e) {
     console.error(`wa card: ${file}: ${(e as Error).message}`);
@@ -101,4 +103,18 @@ export async function run(args: string[]): Promise<number> {
   }
   console.log(parsed.values.json ? JSON.stringify(cardJson(card), null, 2) : summary(card));
   return EXIT.done;
+}
+
+async function readImage(bytes: Uint8Array, options: ParseCardOptions): Promise<ReadCard> {
+  const [{ readCardImage }, { createTesseractOcr }, { zxingQrDecoder }] = await Promise.all([
+    import('../../lambdas/domain/cards/card-reader.js'),
+    import('../../lambdas/adapters/cards/ocr-tesseract.js'),
+    import('../../lambdas/adapters/cards/qr-zxing.js'),
+  ]);
+  const ocr = createTesseractOcr();
+  try {
+    return (await readCardImage(bytes, { qr: zxingQrDecoder, ocr }, options)).card;
+  } finally {
+    await ocr.close?.();
+  }
 }

@@ -1,4 +1,4 @@
-import { contextInt } from './context.js';
+import { contextChoice, contextInt } from './context.js';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -6,8 +6,10 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Construct } from 'constructs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { cardPipeline } from '../resources.js';
-import type { LambdaFunction } from './lambda-function.js';
+import { fileURLToPath } from 'node:url';
+import { ASSET_PATHS, OCR_LANGUAGES } from '../card-worker-files.js';
+import { cardPipeline, type OcrEngineName } from '../resources.js';
+import type { ExtraBundling, LambdaFunction } from './lambda-function.js';
 
 /** Where the card worker's media objects live inside the bucket (lambdas/adapters/cards/media-store.ts). */
 export const MEDIA_PREFIX = 'media/';
@@ -15,16 +17,47 @@ export const MEDIA_PREFIX = 'media/';
 export const ACCESS_LOG_DAYS = 90;
 /** Layers are unpacked under /opt; the worker reads the reader .wasm from there. */
 export const ZXING_WASM_IN_LAYER = '/opt/zxing_reader.wasm';
-/** The worker's literal environment (besides MEDIA_BUCKET, a reference to the bucket). */
-export const CARD_WORKER_LITERAL_ENV = { ZXING_WASM_PATH: ZXING_WASM_IN_LAYER, OCR_ENGINE: 'textract' } as const;
+/** Lambda unpacks the function's asset here (LAMBDA_TASK_ROOT). */
+export const TASK_ROOT = '/var/task';
+/** The worker's literal environment (besides MEDIA_BUCKET, a reference to the bucket, and OCR_ENGINE). */
+export const CARD_WORKER_LITERAL_ENV = {
+  ZXING_WASM_PATH: ZXING_WASM_IN_LAYER,
+  TESSERACT_LANG_PATH: `${TASK_ROOT}/${ASSET_PATHS.langDir}`,
+  TESSERACT_WORKER_PATH: `${TASK_ROOT}/${ASSET_PATHS.worker}`,
+  TESSERACT_LANGUAGES: OCR_LANGUAGES.join('+'),
+} as const;
 /** The one Textract action the worker calls; Textract has no resource-level permissions, so its resource is `*`. */
 export const TEXTRACT_ACTIONS = ['textract:DetectDocumentText'] as const;
+
+const STAGE_SCRIPT = fileURLToPath(new URL('../../scripts/stage-card-worker-files.ts', import.meta.url));
+
+/**
+ * The card worker's asset beyond esbuild's index.mjs (lib/card-worker-files.ts): sharp stays out of the bundle (a
+ * native module) and is installed for Lambda's platform; tesseract.js' worker script, core .wasm and traineddata are
+ * copied in. tesseract.js computes its default worker path from `__dirname` when it loads, which an ESM bundle lacks.
+ */
+export function cardWorkerBundling(): ExtraBundling {
+  return {
+    externalModules: ['sharp'],
+    banner:
+      "import { fileURLToPath as __cwFileUrlToPath } from 'node:url'; import { dirname as __cwDirname } from 'node:path'; const __filename = __cwFileUrlToPath(import.meta.url); const __dirname = __cwDirname(__filename);",
+    // `--import tsx`: the staging code is TypeScript; CDK runs hooks in the project root, where tsx is installed.
+    afterBundling: (outputDir) => [`"${process.execPath}" --import tsx "${STAGE_SCRIPT}" "${outputDir}"`],
+  };
+}
 
 export interface CardPipelineProps {
   /** The card worker of resources.ts (the card queue's consumer). */
   readonly worker: LambdaFunction;
   /** Days before a stored card photo is deleted. */
   readonly mediaExpiryDays: number;
+  /** The worker's OCR engine (OCR_ENGINE); Textract is granted only to the engines that call it. */
+  readonly ocrEngine: OcrEngineName;
+}
+
+/** Context `ocrEngine`: which OCR the card worker runs (resources.ts cardPipeline.ocrEngines), default `auto`. */
+export function readOcrEngine(scope: Construct): OcrEngineName {
+  return contextChoice(scope, 'ocrEngine', cardPipeline.ocrEngines, cardPipeline.ocrEngine);
 }
 
 /** Context `mediaExpiryDays` (whole days, 1 to 3650), default resources.ts cardPipeline.mediaExpiryDays. */
@@ -37,8 +70,11 @@ export function readMediaExpiryDays(scope: Construct): number {
  * - the media bucket: SSE-S3 (Textract reads SSE-S3 objects with the caller's rights; SSE-KMS would need a key
  *   policy for it too), public access blocked, TLS only, objects expiring after `mediaExpiryDays`, access logs
  *   into a log bucket of their own;
- * - read and write of `media/*` only, and Textract DetectDocumentText (which has no resource-level permissions);
- * - zxing-wasm's reader .wasm as a layer at /opt, since the esbuild bundle holds only JavaScript.
+ * - read and write of `media/*` only, and Textract DetectDocumentText (which has no resource-level permissions) when
+ *   the OCR engine calls it (`auto`, `textract`);
+ * - zxing-wasm's reader .wasm as a layer at /opt, since the esbuild bundle holds only JavaScript;
+ * - OCR_ENGINE and where the asset's tesseract files are (its bundling is cardWorkerBundling, given to the function
+ *   when the stack creates it).
  */
 export class CardPipeline extends Construct {
   public readonly bucket: Bucket;
@@ -73,19 +109,22 @@ export class CardPipeline extends Construct {
     });
 
     const objects = this.bucket.arnForObjects(`${MEDIA_PREFIX}*`);
+    const callsTextract = props.ocrEngine === 'auto' || props.ocrEngine === 'textract';
     this.policy = new Policy(this, 'WorkerAccess', {
       statements: [
         new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject', 's3:GetObject'], resources: [objects] }),
-        new PolicyStatement({ effect: Effect.ALLOW, actions: [...TEXTRACT_ACTIONS], resources: ['*'] }),
+        ...(callsTextract ? [new PolicyStatement({ effect: Effect.ALLOW, actions: [...TEXTRACT_ACTIONS], resources: ['*'] })] : []),
       ],
     });
     this.policy.attachToRole(props.worker.role);
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as never);
-    Validations.of(this.policy).acknowledge(
-      {
+    if (callsTextract) {
+      Validations.of(this.policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'Textract DetectDocumentText supports no resource-level permissions (the service authorization reference lists no resource type), so its only possible resource is *.',
-      },
+      });
+    }
+    Validations.of(this.policy).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${MEDIA_PREFIX}*]`,
         reason: 'The worker writes and reads one object per card message under media/<message id>; the ids are not known at deploy time, so the prefix is the narrowest resource.',
@@ -102,6 +141,7 @@ export class CardPipeline extends Construct {
     props.worker.function.addLayers(this.wasmLayer);
 
     props.worker.addEnvironment(cardPipeline.mediaBucketEnvVar, this.bucket.bucketName);
+    props.worker.addEnvironment('OCR_ENGINE', props.ocrEngine);
     for (const [name, value] of Object.entries(CARD_WORKER_LITERAL_ENV)) props.worker.addEnvironment(name, value);
   }
 }

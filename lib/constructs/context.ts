@@ -29,6 +29,7 @@ export const CONTEXT_PARAMETERS = {
   logLevel: 'POWERTOOLS_LOG_LEVEL of every function',
   logLambdaContext: 'compact or full Lambda context on every log line',
   accessLogFormat: 'API access log line: compact or standard',
+  ocrEngine: 'card OCR: auto (tesseract, Textract when weak and Latin), tesseract, textract or none',
   contactRefreshMinutes: 'how far a contact profile lastInboundAt may lag its newest message (0-1440)',
   ...(Object.fromEntries(
     Object.keys(routeThrottles).flatMap((name) => [
@@ -63,6 +64,14 @@ export function contextInt(scope: IConstruct, name: ContextName, fallback: numbe
     throw new ContextError(`context ${name} must be ${range}, got "${text}"`);
   }
   return n;
+}
+
+/** One of `choices`, or `fallback` when unset. */
+export function contextChoice<T extends string>(scope: IConstruct, name: ContextName, choices: readonly T[], fallback: T): T {
+  const text = contextString(scope, name);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) throw new ContextError(`context ${name} must be one of ${choices.join(', ')}, got "${text}"`);
+  return text as T;
 }
 
 /**

@@ -25,6 +25,17 @@ export interface LambdaFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   /** `active`: X-Ray at Lambda's fixed sampling rate; `off` (the default): no traces, no X-Ray permission. */
   readonly tracing?: 'off' | 'active';
+  /** What a function ships beyond the one JavaScript bundle (the card worker: native sharp, tesseract files). */
+  readonly bundling?: ExtraBundling;
+}
+
+export interface ExtraBundling {
+  /** Packages esbuild leaves out; `afterBundling` must put them in the asset's node_modules. */
+  readonly externalModules: readonly string[];
+  /** JavaScript after the house banner. */
+  readonly banner?: string;
+  /** Shell commands run in the project root after esbuild, given the asset folder. */
+  readonly afterBundling: (outputDir: string) => string[];
 }
 
 /**
@@ -53,6 +64,7 @@ export class LambdaFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
+    const extra = props.bundling;
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -70,11 +82,20 @@ export class LambdaFunction extends Construct {
         format: OutputFormat.ESM,
         target: bundleOptions.target,
         mainFields: [...bundleOptions.mainFields],
-        banner: bundleOptions.banner.js,
+        banner: [bundleOptions.banner.js, extra?.banner].filter(Boolean).join(' '),
         minify: bundleOptions.minify,
         sourceMap: bundleOptions.sourcemap,
         bundleAwsSDK: true,
-        externalModules: [],
+        externalModules: [...(extra?.externalModules ?? [])],
+        ...(extra
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) => extra.afterBundling(outputDir),
+              },
+            }
+          : {}),
         esbuildArgs: Object.fromEntries(Object.entries(bundleOptions.alias).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
       },

@@ -1,4 +1,4 @@
-// The card worker as deployed (raw-bytes QR, then Textract DetectDocumentText on the stored S3 object) with
+// The card worker as deployed with OCR_ENGINE=textract (QR, then Textract DetectDocumentText on the stored S3 object) with
 // Textract throttling: the job is retried through the card queue and the card completes; and a card job that
 // fails every time: after the queue's maxReceiveCount receives the customer is told the card could not be read
 // and fauxqs' redrive policy parks the job in the dead-letter queue.

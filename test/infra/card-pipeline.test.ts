@@ -39,23 +39,30 @@ describe('card queue and worker', () => {
     expect(all[dlqId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true });
   });
 
-  it('runs the worker with partial batch failures, 1-1.5 GB and two minutes (lib/timeout-budget.ts)', () => {
+  it('runs the worker one card per invocation with partial batch failures, one vCPU or more (at most 2 GB), 150 s (lib/timeout-budget.ts)', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: workerId },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: queues.card.batchSize,
+      BatchSize: 1,
     });
+    expect(queues.card.batchSize).toBe(1);
     const fn = all[workerId]!.Properties!;
-    expect(fn['MemorySize']).toBeGreaterThanOrEqual(1024);
-    expect(fn['MemorySize']).toBeLessThanOrEqual(1536);
-    expect(fn['Timeout']).toBe(120);
+    // Lambda gives one full vCPU at 1,769 MB; tesseract is CPU-bound.
+    expect(fn['MemorySize']).toBeGreaterThanOrEqual(1769);
+    expect(fn['MemorySize']).toBeLessThanOrEqual(2048);
+    expect(fn['Timeout']).toBe(150);
   });
 
-  it('gives the worker the bucket, Textract, the QR .wasm layer and both queues', () => {
+  it('gives the worker the bucket, Textract, the QR .wasm layer, the tesseract files and both queues', () => {
     const env = (all[workerId]!.Properties!['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(env[cardPipeline.mediaBucketEnvVar]).toEqual({ Ref: bucketId });
-    expect(env['OCR_ENGINE']).toBe('textract');
+    expect(env['OCR_ENGINE']).toBe('auto');
     expect(env['ZXING_WASM_PATH']).toBe(ZXING_WASM_IN_LAYER);
+    expect(env).toMatchObject({
+      TESSERACT_LANG_PATH: '/var/task/tesseract/lang',
+      TESSERACT_WORKER_PATH: '/var/task/tesseract/worker.cjs',
+      TESSERACT_LANGUAGES: 'kir+eng',
+    });
     expect(env[queues.card.envVar]).toBeDefined();
     expect(env[queues.outbound.envVar]).toBeDefined();
     const layers = all[workerId]!.Properties!['Layers'] as unknown[];
@@ -120,6 +127,35 @@ describe('worker permissions', () => {
       expect(text, name).not.toContain(bucketId);
       expect(text, name).not.toContain('textract:');
     }
+  });
+});
+
+describe('context ocrEngine', () => {
+  const textractStatements = (context: Record<string, unknown>) => {
+    const synthesized = synthStack({ context });
+    const statements = roleStatements(synthesized.template, synthesized.stack, 'cardWorker');
+    const env = (resources(synthesized.template)[logicalId(synthesized.stack, synthesized.stack.functions.get('cardWorker')!.function)]!.Properties![
+      'Environment'
+    ] as { Variables: Record<string, unknown> }).Variables;
+    return { env, textract: statements.filter((s) => actionsOf(s).some((a) => a.startsWith('textract:'))) };
+  };
+
+  it('tesseract and none: OCR_ENGINE set, no Textract permission at all', () => {
+    for (const engine of ['tesseract', 'none']) {
+      const { env, textract } = textractStatements({ ocrEngine: engine });
+      expect(env['OCR_ENGINE']).toBe(engine);
+      expect(textract).toEqual([]);
+    }
+  });
+
+  it('textract: OCR_ENGINE=textract with DetectDocumentText', () => {
+    const { env, textract } = textractStatements({ ocrEngine: 'textract' });
+    expect(env['OCR_ENGINE']).toBe('textract');
+    expect(textract.flatMap(actionsOf)).toEqual(['textract:DetectDocumentText']);
+  });
+
+  it('refuses an engine it does not know, naming the choices', () => {
+    expect(() => synthStack({ context: { ocrEngine: 'google' } })).toThrow(/context ocrEngine must be one of auto, tesseract, textract, none, got "google"/);
   });
 });
 

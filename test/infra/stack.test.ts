@@ -5,7 +5,7 @@ import { CARD_WORKER_LITERAL_ENV, TEXTRACT_ACTIONS } from '../../lib/constructs/
 import { CARDS_PER_SENDER_PER_HOUR } from '../../lib/constructs/context.js';
 import { describe, expect, it } from 'vitest';
 import { tableActions } from '../../lib/constructs/data-table.js';
-import { commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
+import { cardPipeline, commonEnv, functions, routes, secrets, tables } from '../../lib/resources.js';
 import { ROTATION_WRITE_ACTIONS } from '../../lib/constructs/token-lifecycle.js';
 import { costEnvironment } from '../../lib/constructs/cost-controls.js';
 import { ROTATED_BY, secretOutputId, WEBHOOK_PATH } from '../../lib/stack.js';
@@ -218,7 +218,7 @@ describe('environment variables never carry secret values', () => {
         ...Object.values(commonEnv),
         ...Object.values(costEnvironment(stack.settings.cost)),
         name,
-        ...(name === 'cardWorker' ? Object.values(CARD_WORKER_LITERAL_ENV) : []),
+        ...(name === 'cardWorker' ? [...Object.values(CARD_WORKER_LITERAL_ENV), ...cardPipeline.ocrEngines] : []),
         // The per-customer card limit (context cardsPerSenderPerHour): a number, not a secret.
         ...(name === 'cardWorker' ? [String(CARDS_PER_SENDER_PER_HOUR.default)] : []),
       ]);

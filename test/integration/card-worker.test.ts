@@ -9,7 +9,15 @@ import { DetectDocumentTextCommand, TextractClient } from '@aws-sdk/client-textr
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CardUnreadable } from '../../lambdas/domain/cards/card-pipeline.js';
+import { OCR_LANGUAGES } from '../../lib/card-worker-files.js';
+import { truncatedJpeg, whitePng } from '../support/images.js';
 import { createContactStore } from '../../lambdas/adapters/dynamo/contact-store.js';
 import { messageKey, createMessageStore } from '../../lambdas/adapters/dynamo/message-store.js';
 import { createMediaStore, mediaKeyFor } from '../../lambdas/adapters/cards/media-store.js';
@@ -198,6 +206,23 @@ describe('card worker, local mode end to end', () => {
     expect(await contacts.cardContactIds(waId)).toEqual([]);
   }, 60_000);
 
+  it.each([
+    ['a 14000x14000 PNG', () => whitePng(14000, 14000), /the PNG is 14000x14000 pixels \(196 MP\); photos are read up to 50 MP/],
+    ['a JPEG cut short in transfer', async () => (await truncatedJpeg(card('en-acme-classic.png'))).cut, /the JPEG file is cut short/],
+  ])('%s gets the could-not-read reply at once, on the first attempt, from its header', async (_, make, reason) => {
+    const bytes = new Uint8Array(await make());
+    const dlq = local.queues.card.dlqName;
+    const before = depth(dlq);
+    const { waId, messageId } = await sendPhoto(bytes, bytes[0] === 0xff ? 'image/jpeg' : 'image/png');
+    const [reply] = await waitFor(() => repliesTo(waId), 'the reply', 30_000, 100);
+    expect(reply).toMatch(/^Sorry, I couldn't read this business card/);
+    const item = await cardMessage(messageId);
+    expect(item).toMatchObject({ cardStage: 'failed', cardStatus: 'unreadable', cardFailure: { final: true } });
+    expect(String((item.cardFailure as { reason: string }).reason)).toMatch(reason);
+    expect((item.cardHistory as { stage: string }[]).map((h) => h.stage)).toEqual(['received', 'media_stored', 'failed']);
+    expect(depth(dlq)).toBe(before);
+  }, 60_000);
+
   it('a PDF card locally (tesseract reads images only) gets the could-not-read reply at once', async () => {
     const pdf = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
     const { waId, messageId } = await sendPhoto(pdf, 'application/pdf', { kind: 'document' });
@@ -209,7 +234,60 @@ describe('card worker, local mode end to end', () => {
   }, 60_000);
 });
 
-describe('card worker as deployed: raw-bytes QR, then Textract on the S3 object', () => {
+describe('card worker as deployed, OCR_ENGINE=auto: tesseract.js kir+eng, Textract only for a weak Latin read', () => {
+  const stored = { bucket: BUCKET, key: 'media/auto-test' };
+  let langPath: string;
+  let reader: import('../../lambdas/domain/cards/card-pipeline.js').CardImageReader;
+  const textract = mockClient(TextractClient);
+  const saved = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/textract/en-northwind-photo.detect-document-text.json'), 'utf8'));
+
+  beforeAll(async () => {
+    // The folder the Lambda asset holds: every language's traineddata side by side (lib/card-worker-files.ts).
+    langPath = mkdtempSync(join(tmpdir(), 'card-langs-'));
+    for (const lang of OCR_LANGUAGES) {
+      const pkg = dirname(createRequire(import.meta.url).resolve(`@tesseract.js-data/${lang}/package.json`));
+      cpSync(join(pkg, '4.0.0_best_int', `${lang}.traineddata.gz`), join(langPath, `${lang}.traineddata.gz`));
+    }
+    const { awsCardReader } = await import('../../lambdas/handlers/card-worker.js');
+    reader = awsCardReader({ OCR_ENGINE: 'auto', TESSERACT_LANGUAGES: OCR_LANGUAGES.join('+'), TESSERACT_LANG_PATH: langPath });
+  });
+  beforeEach(() => {
+    textract.reset();
+    textract.on(DetectDocumentTextCommand).resolves(saved);
+  });
+  afterAll(() => {
+    textract.restore();
+    rmSync(langPath, { recursive: true, force: true });
+  });
+
+  it('a Russian card is read in the function; Textract is not called', async () => {
+    const read = await reader.read(card('ru-romashka.png'), { mimeType: 'image/png', stored });
+    expect(read).toMatchObject({ source: 'ocr', name: 'Иванов Иван Иванович', emails: ['ivanov@romashka.ru'] });
+    expect(read.phones.map((p) => p.number)).toEqual(['+74951234567', '+79161234567']);
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(0);
+  }, 60_000);
+
+  it('a blurred Latin photo tesseract cannot read goes to Textract, on the stored object', async () => {
+    const blurred = await sharp(card('en-northwind-dept.png')).resize(260).blur(1.2).jpeg({ quality: 40 }).toBuffer();
+    const read = await reader.read(new Uint8Array(blurred), { mimeType: 'image/jpeg', stored });
+    const calls = textract.commandCalls(DetectDocumentTextCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({ Document: { S3Object: { Bucket: stored.bucket, Name: stored.key } } });
+    expect(read).toMatchObject({ source: 'ocr', name: 'Maria Gonzalez', emails: ['maria.gonzalez@northwind.co.uk'] });
+  }, 60_000);
+
+  it.each([
+    ['a 14000x14000 PNG', () => whitePng(14000, 14000), 'image/png' as const, /196 MP/],
+    ['a JPEG cut short', async () => (await truncatedJpeg(card('en-acme-classic.png'))).cut, 'image/jpeg' as const, /cut short/],
+  ])('%s is CardUnreadable before QR, tesseract or Textract see it', async (_, make, mimeType, reason) => {
+    const error = await reader.read(new Uint8Array(await make()), { mimeType, stored }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CardUnreadable);
+    expect((error as Error).message).toMatch(reason);
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(0);
+  });
+});
+
+describe('card worker as deployed with OCR_ENGINE=textract: QR, then Textract on the S3 object', () => {
   it('sends DetectDocumentText the stored object and builds the contact from its lines', async () => {
     const textract = mockClient(TextractClient);
     const saved = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/textract/en-northwind-photo.detect-document-text.json'), 'utf8'));

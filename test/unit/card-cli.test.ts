@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CARDS_DIR } from '../../bench/cards.js';
 import { run } from '../../lib/cli/card.js';
+import { truncatedJpeg, whitePng } from '../support/images.js';
 
 function capture() {
   const out: string[] = [];
@@ -43,6 +46,21 @@ describe('wa card', () => {
     expect(out.join('\n')).toMatch(/name {7}Султанова Айжан/);
     expect(out.join('\n')).toMatch(/phone {6}\+996555443322 \(mobile\)/);
   });
+  it('refuses a 14000x14000 PNG and a JPEG cut short from their headers, saying why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wa-card-'));
+    try {
+      writeFileSync(join(dir, 'huge.png'), whitePng(14000, 14000));
+      writeFileSync(join(dir, 'cut.jpg'), (await truncatedJpeg(readFileSync(join(CARDS_DIR, 'en-acme-classic.png')))).cut);
+      const { err } = capture();
+      expect(await run([join(dir, 'huge.png')])).toBe(1);
+      expect(err.at(-1)).toBe(`wa card: ${join(dir, 'huge.png')}: the PNG is 14000x14000 pixels (196 MP); photos are read up to 50 MP`);
+      expect(await run([join(dir, 'cut.jpg'), '--json'])).toBe(1);
+      expect(err.at(-1)).toMatch(/cut\.jpg: the JPEG file is cut short \(\d+ bytes, no end marker\): it was not sent whole$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails clearly on unreadable input', async () => {
     const { err } = capture();
     expect(await run([join(CARDS_DIR, 'ru-romashka.expected.json')])).toBe(1);

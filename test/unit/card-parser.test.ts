@@ -55,6 +55,33 @@ describe('specific cards, every field', () => {
   });
 });
 
+describe('names and titles printed in capitals', () => {
+  const phone = '+7 (912) 345-67-89';
+  it('a surname in capitals above the given name and patronymic is one name, as printed', () => {
+    expect(parseCardLines(['ООО «СтройМонтаж»', 'ИВАНОВ', 'Сергей Петрович', 'ПРОРАБ', phone, 'ivanov@stroymontazh.ru'])).toMatchObject({
+      name: 'ИВАНОВ Сергей Петрович',
+      title: 'ПРОРАБ',
+      company: 'ООО «СтройМонтаж»',
+    });
+    // Below it, Kyrgyz patronymic, no company line.
+    expect(parseCardLines(['Бакыт Асанович', 'ЖАПАРОВ', phone])).toMatchObject({ name: 'Бакыт Асанович ЖАПАРОВ' });
+    expect(parseCardLines(['ИВАНОВА', 'Анна Сергеевна', phone]).name).toBe('ИВАНОВА Анна Сергеевна');
+  });
+
+  it('a capitals word that is not surname-shaped stays the company, unless the company is already known', () => {
+    expect(parseCardLines(['РОМАШКА', 'Сергей Петрович', phone])).toMatchObject({ name: 'Сергей Петрович', company: 'РОМАШКА' });
+    expect(parseCardLines(['ООО «Ромашка»', 'ЦОЙ', 'Виктор Робертович', phone])).toMatchObject({ name: 'ЦОЙ Виктор Робертович', company: 'ООО «Ромашка»' });
+    // A given name without a patronymic is not joined: nothing says the word beside it is a surname.
+    expect(parseCardLines(['ИВАНОВ', 'Сергей Волков', phone]).name).toBe('Сергей Волков');
+  });
+
+  it('reads a title in capitals, whether a known word or a capitals line under the name beside a known company', () => {
+    expect(parseCardLines(['ПРОРАБ', 'Иванов Сергей Петрович', phone])).toMatchObject({ name: 'Иванов Сергей Петрович', title: 'ПРОРАБ' });
+    expect(parseCardLines(['Иванов Сергей Петрович', 'Прораб', 'СТРОЙМОНТАЖ', phone])).toMatchObject({ title: 'Прораб', company: 'СТРОЙМОНТАЖ' });
+    expect(parseCardLines(['ООО «Ромашка»', 'Иванов Сергей Петрович', 'ТОВАРОВЕД', phone])).toMatchObject({ title: 'ТОВАРОВЕД', company: 'ООО «Ромашка»' });
+  });
+});
+
 describe('country inference', () => {
   it('uses a place on the card for numbers without +code', () => {
     expect(parseCardLines(['Асель Маматова', 'моб.: 0700 123 456', 'г. Бишкек']).phones).toEqual([{ number: '+996700123456', type: 'mobile' }]);

@@ -27,6 +27,18 @@ describe('parseQrPayload', () => {
   it('uses the default country for numbers without +code', () => {
     expect(parseQrPayload('MECARD:N:A,B;TEL:0555123456;;', { defaultCountry: 'KG' })!.card.phones[0]!.number).toBe('+996555123456');
   });
+  it('infers the country of a number without +code from the e-mail or website domain, then the sender', () => {
+    const vcard = (...lines: string[]) => ['BEGIN:VCARD', 'VERSION:3.0', 'FN:Aida Asanova', ...lines, 'END:VCARD'].join('\r\n');
+    const numberOf = (payload: string, options = {}) => parseQrPayload(payload, options)!.card.phones[0]!.number;
+    expect(numberOf(vcard('TEL;TYPE=CELL:0555 123 456', 'EMAIL:aida@firm.kg'))).toBe('+996555123456');
+    expect(numberOf(vcard('TEL;TYPE=CELL:8 777 356 00 12', 'URL:https://kds.kz'))).toBe('+77773560012');
+    expect(numberOf(vcard('TEL:8 (916) 123-45-67', 'EMAIL;TYPE=INTERNET:s@firm.ru'))).toBe('+79161234567');
+    expect(numberOf('MECARD:N:Ivanov,Sergey;TEL:8 (916) 123-45-67;EMAIL:s@firm.ru;;')).toBe('+79161234567');
+    // The domain wins over the sender; without one, the sender's number decides; without either, as printed.
+    expect(numberOf(vcard('TEL:8 777 356 00 12', 'EMAIL:e@kds.kz'), { senderPhone: '996700111222' })).toBe('+77773560012');
+    expect(numberOf(vcard('TEL:0555 123 456'), { senderPhone: '996700111222' })).toBe('+996555123456');
+    expect(numberOf(vcard('TEL:0555 123 456'))).toBe('0555 123 456');
+  });
   it('is undefined for an empty payload and throws on a truncated vCard', () => {
     expect(parseQrPayload('  ')).toBeUndefined();
     expect(() => parseQrPayload('BEGIN:VCARD\nFN:x')).toThrow();

@@ -11,8 +11,15 @@ import { sortLines } from '../../domain/cards/ocr.js';
 import { prepareForOcr } from './image-prep.js';
 
 export interface TesseractOptions {
-  /** Folder holding `eng.traineddata.gz`; defaults to the LSTM-only data in @tesseract.js-data/eng. */
+  /** Folder holding `<lang>.traineddata.gz` for every language used; defaults to the LSTM-only data in @tesseract.js-data/eng. */
   langPath?: string;
+  /** Tesseract languages, `+`-joined (`kir+eng`); default `eng`. */
+  languages?: string;
+  /**
+   * tesseract.js' worker-thread script (TESSERACT_WORKER_PATH): needed where a bundler moved tesseract.js away from
+   * its package (the card worker's Lambda asset ships it as its own file); default: the installed package's.
+   */
+  workerPath?: string;
   /** Page segmentation: cards are sparse blocks of short lines, so automatic layout analysis by default. */
   psm?: PSM;
 }
@@ -26,10 +33,12 @@ export function defaultLangPath(): string {
 export function createTesseractOcr(options: TesseractOptions = {}): OcrEngine {
   let worker: Promise<Worker> | undefined;
   const start = async () => {
-    const w = await createWorker('eng', 1, {
+    const workerPath = options.workerPath ?? process.env.TESSERACT_WORKER_PATH;
+    const w = await createWorker(options.languages ?? 'eng', 1, {
       langPath: options.langPath ?? process.env.TESSERACT_LANG_PATH ?? defaultLangPath(),
       gzip: true,
       cacheMethod: 'none',
+      ...(workerPath ? { workerPath } : {}),
     });
     await w.setParameters({ tessedit_pageseg_mode: options.psm ?? PSM.AUTO });
     return w;

@@ -1,5 +1,5 @@
-// QR codes with zxing-wasm (ZXing-C++), with sharp preprocessing for real photos (image-prep.ts): locally
-// and in `wa qr`. The Lambda uses qr-zxing-bytes.ts, which needs no sharp.
+// QR codes with zxing-wasm (ZXing-C++), with sharp preprocessing for real photos (image-prep.ts): locally, in
+// `wa qr` and in the card worker Lambda (whose asset ships sharp's linux-arm64 build).
 import { readBarcodes } from 'zxing-wasm/reader';
 import type { QrCode, QrDecoder, QrResult } from '../../domain/cards/qr-payload.js';
 import { decodeImage, toPixmap, variantsFor, type Pixmap } from './image-prep.js';

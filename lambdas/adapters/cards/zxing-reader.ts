@@ -1,6 +1,6 @@
-// zxing-wasm's reader, shared by both QR decoders (qr-zxing.ts with sharp preprocessing, qr-zxing-bytes.ts
-// without). The .wasm comes from disk, never a CDN: ZXING_WASM_PATH when a bundler moved it (the card
-// worker's layer ships it at /opt), otherwise the installed package.
+// zxing-wasm's reader for qr-zxing.ts (locally, in `wa qr` and `wa card`, and in the card worker Lambda). The .wasm
+// comes from disk, never a CDN: ZXING_WASM_PATH when a bundler moved it (the card worker's layer ships it at /opt),
+// otherwise the installed package.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { prepareZXingModule, type ReaderOptions, type ReadResult } from 'zxing-wasm/reader';

@@ -31,6 +31,9 @@ export const CLIENT_LIMITS = {
   graph: { connectionTimeoutMs: 0, requestTimeoutMs: GRAPH_TIMEOUT_MS, maxAttempts: 1 },
   media: { connectionTimeoutMs: 0, requestTimeoutMs: MEDIA_TIMEOUT_MS, maxAttempts: 1 },
   wazzup: { connectionTimeoutMs: 0, requestTimeoutMs: WAZZUP_TIMEOUT_MS, maxAttempts: 1 },
+  // tesseract.js inside the card worker (no network): a read that takes longer stops its worker thread and the job
+  // is retried (lambdas/adapters/cards/ocr-auto.ts withOcrTimeout). A card takes 1-7 s on one vCPU.
+  tesseract: { connectionTimeoutMs: 0, requestTimeoutMs: 25_000, maxAttempts: 1 },
 } as const satisfies Record<string, CallLimits>;
 
 export type Downstream = keyof typeof CLIENT_LIMITS;

@@ -85,7 +85,7 @@ const COMPANY_HINT = words(
   'company|group|holding|holdings|bank|компания|группа|холдинг|банк|фонд|foundation|agency|агентство|studio|студия|solutions|technologies|technology|systems|consulting|advisory|partners|associates|enterprises|industries|international|logistics|лаборатория|university|университет|institute|институт|clinic|клиника|hotel|отель|центр|center|centre|ventures|capital|motors|labs|software|media|digital|trading|торговый дом|realty|кафе|cafe|restaurant|ресторан|салон|магазин|shop|store',
 );
 const TITLE = words(
-  '[a-z]+ologist|[а-я]+олог|предприниматель|entrepreneur|teacher|tutor|coach|instructor|guide|interpreter|translator|driver|nurse|завуч|гид|переводчик|водитель|учитель|медсестра|продавец|кассир|повар|менеджер|ceo|cto|cfo|coo|cmo|cio|chief|officer|president|vice|vp|director|manager|head|lead|engineer|developer|designer|architect|analyst|consultant|specialist|advisor|adviser|accountant|lawyer|attorney|partner|founder|co-founder|owner|executive|assistant|coordinator|administrator|representative|agent|associate|senior|junior|principal|secretary|professor|teacher|editor|producer|photographer|broker|realtor|supervisor|intern|chairman|chairwoman|officer|recruiter|strategist|programmer|scientist|researcher|technician|nurse|physician|dentist|surgeon|pharmacist|notary|auditor|economist|marketer|buyer|merchandiser|директор|генеральный|исполнительный|коммерческий|технический|финансовый|менеджер|руководитель|начальник|заместитель|зам\\.|главный|ведущий|старший|младший|специалист|инженер|бухгалтер|юрист|консультант|эксперт|аналитик|разработчик|программист|дизайнер|архитектор|администратор|координатор|представитель|агент|президент|вице-президент|председатель|основатель|соучредитель|учредитель|владелец|партн[её]р|врач|доктор|преподаватель|советник|помощник|секретарь|маркетолог|логист|нотариус|адвокат|риелтор|риэлтор|фотограф|оператор|мастер|технолог|экономист|аудитор|продюсер|редактор|журналист|тренер|директору|башчысы|адис',
+  '[a-z]+ologist|[а-я]+олог|предприниматель|entrepreneur|teacher|tutor|coach|instructor|guide|interpreter|translator|driver|nurse|завуч|гид|переводчик|водитель|учитель|медсестра|продавец|кассир|повар|менеджер|ceo|cto|cfo|coo|cmo|cio|chief|officer|president|vice|vp|director|manager|head|lead|engineer|developer|designer|architect|analyst|consultant|specialist|advisor|adviser|accountant|lawyer|attorney|partner|founder|co-founder|owner|executive|assistant|coordinator|administrator|representative|agent|associate|senior|junior|principal|secretary|professor|teacher|editor|producer|photographer|broker|realtor|supervisor|intern|chairman|chairwoman|officer|recruiter|strategist|programmer|scientist|researcher|technician|nurse|physician|dentist|surgeon|pharmacist|notary|auditor|economist|marketer|buyer|merchandiser|директор|генеральный|исполнительный|коммерческий|технический|финансовый|менеджер|руководитель|начальник|заместитель|зам\\.|главный|ведущий|старший|младший|специалист|инженер|бухгалтер|юрист|консультант|эксперт|аналитик|разработчик|программист|дизайнер|архитектор|администратор|координатор|представитель|агент|президент|вице-президент|председатель|основатель|соучредитель|учредитель|владелец|партн[её]р|врач|доктор|преподаватель|советник|помощник|секретарь|маркетолог|логист|нотариус|адвокат|риелтор|риэлтор|фотограф|оператор|мастер|технолог|экономист|аудитор|продюсер|редактор|журналист|тренер|директору|башчысы|адис|прораб|бригадир|сметчик|снабженец|кладовщик|электрик|электромонтажник|сварщик|монтажник|сантехник|механик|диспетчер|экспедитор|foreman|superintendent|estimator|electrician|plumber|welder',
 );
 // Words that make a department line a title instead ("Head of Sales Department", "Начальник отдела").
 const STRONG_TITLE = words('head|manager|director|chief|lead|vp|начальник|руководитель|директор|менеджер|заместитель|специалист|главный|ведущий');
@@ -98,6 +98,9 @@ const NAME_PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'di', 'd
 // Letters after a name that are not part of it: `Rachel Green, CPA`.
 const CREDENTIALS = /(?:,\s*(?:[A-Z]{2,5}|Ph\.?D\.?|M\.D\.|Esq\.?|Jr\.?|Sr\.?))+$|\s+(?:Jr\.?|Sr\.?|II|III|PhD|MBA|CPA)$/;
 const PATRONYMIC = /(вич|вна|ична|инична|уулу|кызы|оглы)$/i;
+// Russian, Ukrainian, Kyrgyz and Kazakh surname endings, Cyrillic and transliterated: tells `ИВАНОВ` from `РОМАШКА`.
+const SURNAME = /(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ской|их|ых|енко|ук|юк|ян|дзе|швили|ov|ev|in|ova|eva|ina|sky|skiy|skaya|enko)$/i;
+const CAPS_WORD = new RegExp(`^[${UP}][${UP}'’-]+$`);
 
 interface Item {
   text: string;
@@ -162,6 +165,7 @@ export function parseCardLines(input: (CardLine | string)[], options: ParseCardO
   }
   rest.sort((a, b) => a.index - b.index);
 
+  joinSplitName(rest);
   pickName(rest);
   pickTitleByPosition(rest);
   const first = (kind: Item['kind']) => rest.find((i) => i.kind === kind);
@@ -295,14 +299,40 @@ function pickName(rest: Item[]): void {
 }
 
 /**
- * No title word anywhere: a line right under the name that starts in lower case (`гид-переводчик`) is the
- * title; company names start with a capital.
+ * A surname in capitals on its own line next to the given name and patronymic (`ИВАНОВ` / `Сергей Петрович`, either
+ * order) is one name, kept as printed like every name the parser reads (`ИВАНОВ Сергей Петрович`). The capitals
+ * word must look like a surname, or the card must already have its company: a logo word (`РОМАШКА`) above a name
+ * stays the company.
+ */
+function joinSplitName(rest: Item[]): void {
+  const hasCompany = rest.some((i) => i.kind === 'company');
+  const isGivenAndPatronymic = (text: string) => {
+    const words = text.split(' ');
+    return words.length === 2 && PATRONYMIC.test(words[1]!) && nameScore(text) > 0;
+  };
+  const isSurname = (text: string) => CAPS_WORD.test(text) && (SURNAME.test(text) || hasCompany);
+  for (let i = 0; i + 1 < rest.length; i++) {
+    const [a, b] = [rest[i]!, rest[i + 1]!];
+    if (a.kind || b.kind) continue;
+    if ((isSurname(a.text) && isGivenAndPatronymic(b.text)) || (isGivenAndPatronymic(a.text) && isSurname(b.text))) {
+      a.text = `${a.text} ${b.text}`;
+      a.kind = 'name';
+      rest.splice(i + 1, 1);
+      return;
+    }
+  }
+}
+
+/**
+ * No title word anywhere: a line right under the name that starts in lower case (`гид-переводчик`) is the title, and
+ * so is a single word in capitals there when the company is already known; company names start with a capital.
  */
 function pickTitleByPosition(rest: Item[]): void {
   if (rest.some((i) => i.kind === 'title')) return;
   const at = rest.findIndex((i) => i.kind === 'name');
   const next = at >= 0 ? rest[at + 1] : undefined;
-  if (next && !next.kind && /^[a-zа-яё]/.test(next.text)) next.kind = 'title';
+  if (!next || next.kind) return;
+  if (/^[a-zа-яё]/.test(next.text) || (CAPS_WORD.test(next.text) && rest.some((i) => i.kind === 'company'))) next.kind = 'title';
 }
 
 /** Without a legal form, the company is the leftover line that is neither name nor title. */

@@ -2,6 +2,8 @@
 // otherwise. The card worker and `wa card` both use it; neither knows which QR or OCR engine runs.
 import { hasContactData, type CardLine, type ReadCard } from './card.js';
 import { mergeCards, parseCardLines, type ParseCardOptions } from './card-parser.js';
+import { CardUnreadable } from './card-pipeline.js';
+import { imageRefusal } from './image-header.js';
 import type { OcrEngine, OcrLine } from './ocr.js';
 import { cardFromCodes, type QrCode, type QrDecoder } from './qr-payload.js';
 
@@ -14,6 +16,8 @@ export interface CardReaderPorts {
 export interface ReadImageOptions extends ParseCardOptions {
   /** Where the image is stored, for engines that read from S3 (Textract). */
   s3?: { bucket: string; key: string };
+  /** Largest image read, in pixels (default MAX_IMAGE_PIXELS of image-header.ts). */
+  maxPixels?: number;
 }
 
 export interface ImageReadResult {
@@ -22,8 +26,13 @@ export interface ImageReadResult {
   codes: QrCode[];
 }
 
-/** Image -> card: a contact QR payload wins outright; else OCR, with a URL-only QR merged in (QR wins). */
+/**
+ * Image -> card: a contact QR payload wins outright; else OCR, with a URL-only QR merged in (QR wins). An image too
+ * large or cut short is refused from its header (CardUnreadable) before any engine decodes it.
+ */
 export async function readCardImage(image: Uint8Array, ports: CardReaderPorts, options: ReadImageOptions = {}): Promise<ImageReadResult> {
+  const refusal = imageRefusal(image, options.maxPixels);
+  if (refusal) throw new CardUnreadable(refusal);
   const { codes } = await ports.qr.decode(image);
   const payload = cardFromCodes(codes, options);
   if (payload && payload.kind !== 'url' && hasContactData(payload.card)) {

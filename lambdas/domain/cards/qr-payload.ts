@@ -3,7 +3,7 @@
 import { emptyCard, type Card } from './card.js';
 import { parseBizcard, isBizcard } from './bizcard.js';
 import { parseCardLines, type ParseCardOptions } from './card-parser.js';
-import { normalizePhone } from './card-phones.js';
+import { inferCountry, normalizePhone, type CountryCode } from './card-phones.js';
 import { isMecard, parseMecard, splitFields, unescapeField } from './mecard.js';
 import { isVCard, parseVCard } from './vcard.js';
 
@@ -36,15 +36,14 @@ const SCHEMES = /^(?:MEBKM|tel|mailto):/i;
 export function parseQrPayload(text: string, options: ParseCardOptions = {}): ParsedPayload | undefined {
   const payload = text.replace(/^\uFEFF/, '').trim();
   if (!payload) return undefined;
-  const phoneOptions = options.defaultCountry ? { defaultCountry: options.defaultCountry } : {};
-  // MECARD, BIZCARD, MEBKM, tel: and mailto: name themselves in their first characters; a vCard may start
-  // anywhere, so it is tried after them (a MECARD value that happens to hold a `BEGIN:VCARD` line is a MECARD).
-  if (isMecard(payload)) return { kind: 'mecard', card: parseMecard(payload, phoneOptions) };
-  if (isBizcard(payload)) return { kind: 'bizcard', card: parseBizcard(payload, phoneOptions) };
-  if (!SCHEMES.test(payload) && isVCard(payload)) {
-    const card = parseVCard(payload, phoneOptions);
-    if (!card) throw new Error('vCard payload holds no card');
-    return { kind: 'vcard', card };
+  const structured = parseStructured(payload, options.defaultCountry);
+  if (structured) {
+    // Numbers without +code (`TEL:0555 123 456`) take the country the payload itself points to (an international
+    // number beside them, a city in ADR, the domain of its e-mail or website: .kg is +996, .kz and .ru +7), else the
+    // sender's: the same inference as for printed cards, over the parsed fields (bounded), not the raw payload.
+    if (options.defaultCountry || structured.card.phones.every((p) => p.number.startsWith('+'))) return structured;
+    const country = inferCountry(countryHints(structured.card), options);
+    return country ? parseStructured(payload, country) : structured;
   }
   if (URL_ONLY.test(payload)) return { kind: 'url', card: { ...emptyCard(1), websites: [payload] } };
   // MEBKM (DoCoMo bookmark): a URL with a title.
@@ -57,13 +56,34 @@ export function parseQrPayload(text: string, options: ParseCardOptions = {}): Pa
   }
   const tel = /^tel:(.+)$/i.exec(payload);
   if (tel) {
-    const phone = normalizePhone(tel[1]!, options.defaultCountry);
+    const phone = normalizePhone(tel[1]!, options.defaultCountry ?? inferCountry([], options));
     if (phone) return { kind: 'text', card: { ...emptyCard(1), phones: [{ number: phone.number, type: phone.type }] } };
   }
   const mailto = /^mailto:([^?]+)/i.exec(payload);
   const email = mailto ? percentDecoded(mailto[1]!).trim() : '';
   if (email) return { kind: 'text', card: { ...emptyCard(1), emails: [email] } };
   return { kind: 'text', card: parseCardLines(payload.split(/\r?\n/), options) };
+}
+
+/** MECARD, BIZCARD and vCard name themselves; anything else is undefined here. */
+function parseStructured(payload: string, defaultCountry: CountryCode | undefined): ParsedPayload | undefined {
+  const phoneOptions = defaultCountry ? { defaultCountry } : {};
+  // MECARD, BIZCARD, MEBKM, tel: and mailto: name themselves in their first characters; a vCard may start
+  // anywhere, so it is tried after them (a MECARD value that happens to hold a `BEGIN:VCARD` line is a MECARD).
+  if (isMecard(payload)) return { kind: 'mecard', card: parseMecard(payload, phoneOptions) };
+  if (isBizcard(payload)) return { kind: 'bizcard', card: parseBizcard(payload, phoneOptions) };
+  if (!SCHEMES.test(payload) && isVCard(payload)) {
+    const card = parseVCard(payload, phoneOptions);
+    if (!card) throw new Error('vCard payload holds no card');
+    return { kind: 'vcard', card };
+  }
+  return undefined;
+}
+
+/** What in a parsed card says its country: its international numbers, address, e-mail and website domains. */
+function countryHints(card: Card): string[] {
+  const clip = (s: string) => s.slice(0, 200);
+  return [...card.phones.map((p) => p.number).filter((n) => n.startsWith('+')), card.address ?? '', ...card.emails, ...card.websites].map(clip);
 }
 
 /** The first code whose payload is a contact (vCard, MECARD, BIZCARD first; then text; then a URL). */
