@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each compared with a baseline measured in the same run, as printed tables.
 import { benchCards } from './cards.js';
+import { benchCardPhotos } from './card-photos.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
 import { benchWebhookLatency } from './webhook-latency.js';
 import { benchSender } from './sender.js';
@@ -9,4 +10,5 @@ const webhook = await benchWebhookBundle();
 printTable('Webhook bundle (issue 2)', webhook.rows);
 printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
 printTable('Business cards (issue 5)', await benchCards());
+printTable('Business card photos (issue 12; baseline: whole-image preparation, English only)', await benchCardPhotos());
 printTable('Sender throughput against the Graph sandbox (issue 3)', await benchSender());

@@ -283,6 +283,11 @@ function refine(quad: Point[], lum: Float32Array, width: number, height: number,
 
 function isPlausible(quad: Point[], width: number, height: number): boolean {
   if (polygonArea(quad) < MIN_AREA_SHARE * width * height) return false;
+  // Business cards are 1.4 to 1.9 times as wide as tall (ISO 85x55, US 3.5x2); an angle skews that a little.
+  // A much longer strip is a printed band or a card's edge, not the card.
+  const side = (i: number) => Math.hypot(quad[(i + 1) % 4]!.x - quad[i]!.x, quad[(i + 1) % 4]!.y - quad[i]!.y);
+  const ratio = (side(0) + side(2)) / (side(1) + side(3));
+  if (Math.max(ratio, 1 / ratio) > 2.6 || Math.max(ratio, 1 / ratio) < 1.1) return false;
   for (let i = 0; i < 4; i++) {
     const a = quad[(i + 3) % 4]!;
     const b = quad[i]!;

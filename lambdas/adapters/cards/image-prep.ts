@@ -291,7 +291,8 @@ function morph(mask: Uint8Array, width: number, height: number, r: number, op: '
 /**
  * Light print on a dark band or panel of an otherwise light card: pixels inside dark areas larger than a
  * letter stroke are inverted, so all text ends up dark on light. Found on a quarter-size copy: dark pixels
- * (Otsu), opened, blobs of 3% of the card or more (print is many small ones), with the light areas they
+ * (Otsu), opened, blobs of 3% of the card or more (print is many small ones) and under 70% of the paper's
+ * brightness (a shadow is not a panel), with the light areas they
  * enclose (the letters printed in a band).
  */
 export async function invertDarkPanels(img: RawImage): Promise<RawImage> {
@@ -305,7 +306,19 @@ export async function invertDarkPanels(img: RawImage): Promise<RawImage> {
   mask = morph(morph(mask, sw, sh, 1, 'min'), sw, sh, 1, 'max');
   // Print is many small blobs; a panel is one large one.
   const { label, sizes } = labelBlobs(mask, sw, sh);
-  mask = Uint8Array.from(label, (l) => (l && sizes[l]! >= 0.03 * sw * sh ? 1 : 0));
+  // ... and much darker than the paper: bands measured 0.24-0.57 of the paper's level, shadows and light
+  // gradients across a card 0.82 and more.
+  const paperLevel = median(Uint8Array.from(small).filter((_, i) => !mask[i]));
+  const panels = new Set<number>();
+  for (let l = 1; l < sizes.length; l++) {
+    if (sizes[l]! < 0.03 * sw * sh) continue;
+    const level = median(Uint8Array.from(small).filter((_, i) => label[i] === l));
+    if (level < paperLevel * 0.7) panels.add(l);
+  }
+  mask = Uint8Array.from(label, (l) => (panels.has(l) ? 1 : 0));
+  // Closed over a line's height: a row of light letters at a band's edge is a bay in it, not outside it.
+  const line = Math.max(3, Math.round(sh / 25));
+  mask = morph(morph(mask, sw, sh, line, 'max'), sw, sh, line, 'min');
   // Light letters inside a panel are holes in it: whatever light area is not the paper itself joins the mask.
   // (Found on the panel grown by two pixels, which seals letters that touch its edge.)
   const { blob: paper } = largestBlob(Uint8Array.from(morph(mask, sw, sh, 2, 'max'), (v) => 1 - v), sw, sh);

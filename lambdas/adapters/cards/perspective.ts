@@ -40,9 +40,19 @@ function solve(a: number[][], b: number[]): number[] | null {
   return m.map((row, i) => row[n]! / row[i]!);
 }
 
+function hasCollinearTriple(p: readonly Point[]): boolean {
+  const size = Math.max(...p.map((a) => Math.max(...p.map((b) => Math.hypot(a.x - b.x, a.y - b.y)))));
+  for (let i = 0; i < 4; i++) {
+    const [a, b, c] = [p[i]!, p[(i + 1) % 4]!, p[(i + 2) % 4]!];
+    if (Math.abs((b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)) <= 1e-9 * size * size) return true;
+  }
+  return false;
+}
+
 /** The homography H with H * from[i] ~ to[i] for four point pairs; throws when three points are collinear. */
 export function homography(from: readonly Point[], to: readonly Point[]): Homography {
   if (from.length !== 4 || to.length !== 4) throw new Error('a homography needs exactly four point pairs');
+  if (hasCollinearTriple(from) || hasCollinearTriple(to)) throw new Error('degenerate quadrilateral: three corners on one line');
   const a: number[][] = [];
   const b: number[] = [];
   for (let i = 0; i < 4; i++) {
