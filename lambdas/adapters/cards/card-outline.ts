@@ -15,6 +15,9 @@ const MIN_AREA_SHARE = 0.06;
  * the table's own texture is stronger.
  */
 const STRONG_EDGE = 30;
+/** Least difference (grey levels, per-channel median) between a card and what is around it: a white card on a
+ * light desk measured 10, a block of print on a scanned card 1. */
+const MIN_CARD_STEP = 6;
 
 function luminance(img: RawImage): Float32Array {
   const { data, width, height, channels } = img;
@@ -482,5 +485,40 @@ export function findCardQuad(img: RawImage): Point[] | null {
   // largest is the card itself.
   const strongest = Math.max(...found.map((f) => f.support));
   const best = found.filter((f) => f.support >= 0.4 * strongest).sort((a, b) => b.area - a.area)[0]!.quad;
-  return best;
+  // A scan or screenshot has no table: what was found is a block of print on the card's own paper, which
+  // has the same colour inside and out.
+  return colourStep(best, img) < MIN_CARD_STEP ? null : best;
+}
+
+/** The largest difference of median colour channel inside and outside the quadrilateral. */
+function colourStep(quad: Point[], img: RawImage): number {
+  const { width, height, channels, data } = img;
+  const inside = (x: number, y: number) => {
+    for (let i = 0; i < 4; i++) {
+      const a = quad[i]!;
+      const b = quad[(i + 1) % 4]!;
+      if ((b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) < 0) return false;
+    }
+    return true;
+  };
+  let step = 0;
+  for (let c = 0; c < Math.min(3, channels); c++) {
+    const hin = new Array<number>(256).fill(0);
+    const hout = new Array<number>(256).fill(0);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) (inside(x + 0.5, y + 0.5) ? hin : hout)[data[(y * width + x) * channels + c]!]!++;
+    }
+    step = Math.max(step, Math.abs(histMedian(hin) - histMedian(hout)));
+  }
+  return step;
+}
+
+function histMedian(hist: number[]): number {
+  const total = hist.reduce((a, b) => a + b, 0);
+  let seen = 0;
+  for (let i = 0; i < 256; i++) {
+    seen += hist[i]!;
+    if (seen * 2 >= total) return i;
+  }
+  return 255;
 }

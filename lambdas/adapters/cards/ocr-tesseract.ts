@@ -22,8 +22,13 @@ export const DEFAULT_LANGUAGES = ['kir', 'eng'] as const;
 export interface TesseractOptions {
   /** Folder holding `<lang>.traineddata.gz` for every language; defaults to TESSERACT_LANG_PATH, then the packages. */
   langPath?: string;
-  /** Tesseract language codes, tried together (`kir+eng`). */
-  languages?: readonly string[];
+  /** Tesseract languages, read together: `kir+eng` or ['kir', 'eng']; default kir+eng. */
+  languages?: string | readonly string[];
+  /**
+   * tesseract.js' worker-thread script (TESSERACT_WORKER_PATH): needed where a bundler moved tesseract.js away from
+   * its package (the card worker's Lambda asset ships it as its own file); default: the installed package's.
+   */
+  workerPath?: string;
   /** Page segmentation: cards are sparse blocks of short lines, so automatic layout analysis by default. */
   psm?: PSM;
   /**
@@ -72,15 +77,17 @@ interface Reading {
 }
 
 export function createTesseractOcr(options: TesseractOptions = {}): OcrEngine {
-  const languages = options.languages ?? DEFAULT_LANGUAGES;
+  const languages = typeof options.languages === 'string' ? options.languages.split('+') : (options.languages ?? DEFAULT_LANGUAGES);
   const steps: CardPhotoSteps = { ...DEFAULT_PHOTO_STEPS, ...options.steps };
   const retryBelow = options.retryBelowConfidence ?? 70;
   let worker: Promise<Worker> | undefined;
   const start = async () => {
+    const workerPath = options.workerPath ?? process.env.TESSERACT_WORKER_PATH;
     const w = await createWorker([...languages], 1, {
       langPath: options.langPath ?? process.env.TESSERACT_LANG_PATH ?? defaultLangPath(languages),
       gzip: true,
       cacheMethod: 'none',
+      ...(workerPath ? { workerPath } : {}),
     });
     // Prepared images carry no resolution; without one tesseract guesses it and says so on stderr.
     await w.setParameters({ tessedit_pageseg_mode: options.psm ?? PSM.AUTO, user_defined_dpi: '300' });
