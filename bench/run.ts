@@ -4,10 +4,11 @@ import { benchCardPhotos } from './card-photos.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
 import { benchWebhookLatency } from './webhook-latency.js';
 import { benchSender } from './sender.js';
-import { printTable } from './table.js';
+import { printGrid, printTable } from './table.js';
 
 const webhook = await benchWebhookBundle();
-printTable('Webhook bundle (issue 2)', webhook.rows);
+printGrid(`Webhook bundle, before (${webhook.base.slice(0, 7)}, BENCH_BASE_REF) and after (this checkout) (issues 2, 13)`, ['metric', 'before', 'after', 'after/before', 'target', ''], webhook.rows);
+printGrid('Webhook bundle size change by package or folder (esbuild metafile)', ['origin', 'after - before'], webhook.growth.length ? webhook.growth : [['(none)', '0 KB']]);
 printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhookLatency(webhook.bundle));
 printTable('Business cards (issue 5)', await benchCards());
 printTable('Business card photos (issue 12; baseline: whole-image preparation, English only)', await benchCardPhotos());

@@ -14,6 +14,12 @@ export function printTable(title: string, rows: readonly Row[]): void {
   console.log(formatTable(['metric', 'value', 'baseline (same run)', 'target', ''], rows.map(cells)));
 }
 
+/** A table with its own columns (a before/after comparison). */
+export function printGrid(title: string, headers: readonly string[], rows: readonly (readonly string[])[]): void {
+  console.log(`\n## ${title}\n`);
+  console.log(formatTable(headers, rows));
+}
+
 /** Columns padded to their widest cell, a markdown separator under the headers. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   for (const row of rows) if (row.length !== headers.length) throw new Error(`row has ${row.length} cells, the table ${headers.length} columns`);

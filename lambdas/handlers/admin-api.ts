@@ -1,5 +1,7 @@
 // Admin read API: messages and contacts as the views of model.ts. IAM-authorised in AWS (bearer token locally,
 // enforced by the local router), so this handler only reads.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { toContactView } from '../domain/shared/contact-view.js';
 import type { MessageView } from '../domain/shared/model.js';
 import { InvalidCursor, type ContactStore, type MessageRecord, type MessageStore } from '../domain/shared/ports.js';
@@ -7,7 +9,9 @@ import { fitsKey, MAX_KEY_BYTES } from '../domain/shared/storable.js';
 import { createContactStore } from '../adapters/dynamo/contact-store.js';
 import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/runtime/env.js';
-import { httpCorrelation, logger, observe } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createMessageStore } from '../adapters/dynamo/message-store.js';
 import { fail, json, pathParam, type HttpEvent, type HttpResult } from './http.js';
 
@@ -111,4 +115,9 @@ export function defaultAdminDeps(): AdminDeps {
   };
 }
 
-export const handler = observe(createAdminHandler(defaultAdminDeps()), { correlate: httpCorrelation });
+export const handler = lambdaEntry(
+  middy(createAdminHandler(defaultAdminDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

@@ -1,12 +1,16 @@
 // GET /contacts (admin): every contact, newest first, in pages of `limit` (default 50, at most 200) with an
 // opaque `cursor` for the next page: `{ items: ContactView[], nextCursor? }`. Card contacts carry their card
 // fields and where they came from (`sourceContactId`, `sourceMessageId`). `wa contacts export` reads it.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { toContactView } from '../domain/shared/contact-view.js';
 import { InvalidCursor } from '../domain/shared/ports.js';
 import { createContactStore, type CardContactStore } from '../adapters/dynamo/contact-store.js';
 import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { tableNameFromEnv } from '../adapters/runtime/env.js';
-import { logger } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { fail, json, type HttpEvent, type HttpResult } from './http.js';
 
 export interface ContactsApiDeps {
@@ -38,4 +42,9 @@ export function createContactsApiHandler(deps: ContactsApiDeps): (event: HttpEve
   };
 }
 
-export const handler = createContactsApiHandler({ contacts: createContactStore(dynamo, tableNameFromEnv('contacts')) });
+export const handler = lambdaEntry(
+  middy(createContactsApiHandler({ contacts: createContactStore(dynamo, tableNameFromEnv('contacts')) }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

@@ -1,8 +1,12 @@
 // GET /diagnose (admin): runs every configuration check and answers the report as JSON; `wa diagnose --api`
 // prints it as a table. Always 200 when the checks ran: failing checks are the answer, not an error.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { diagnose, type DiagnoseReport } from '../domain/diagnose/diagnose.js';
 import { expiryWarnDaysFromEnv, gatherDiagnoseFacts, sourcesFromEnv, tokenHomeFromEnv, type FactSources } from '../adapters/meta/diagnose-facts.js';
-import { logger } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { fail, json, type HttpEvent, type HttpResult } from './http.js';
 
 export interface DiagnoseDeps {
@@ -31,8 +35,9 @@ export function createDiagnoseHandler(deps: DiagnoseDeps): (event: HttpEvent) =>
   };
 }
 
-export const handler = createDiagnoseHandler({
-  sources: sourcesFromEnv(),
-  expiryWarnDays: expiryWarnDaysFromEnv(),
-  tokenHome: tokenHomeFromEnv(),
-});
+export const handler = lambdaEntry(
+  middy(createDiagnoseHandler({ sources: sourcesFromEnv(), expiryWarnDays: expiryWarnDaysFromEnv(), tokenHome: tokenHomeFromEnv() }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

@@ -2,6 +2,8 @@
 // Sends synchronously through the shared sender so the caller gets the wamid:
 //   201 { id, status: "accepted" } | 400 { error, field } | 409 window closed { error, code, hint }
 //   | 422 Idempotency-Key reused for another body | 502 { error, code, subcode?, details?, retryable, hint }
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { CountryCode } from 'libphonenumber-js/min';
 import { planAdminSend, type AdminSendDefaults } from '../domain/outbound/admin-send.js';
 import type { ContactStore } from '../domain/shared/ports.js';
@@ -11,9 +13,10 @@ import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { optionalEnv, tableNameFromEnv } from '../adapters/runtime/env.js';
 import { graphClientFromEnv, metaConfigFromEnv } from '../adapters/meta/meta-config.js';
 import { createIdempotencyStore } from '../adapters/dynamo/idempotency-store.js';
-import { httpCorrelation, logger, observe } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger } from '../adapters/runtime/logger.js';
 import { createMessageStore } from '../adapters/dynamo/message-store.js';
-import { metricSink } from '../adapters/runtime/metrics.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { wazzupChannel, wazzupChannelIdFromEnv, wazzupClientFromEnv } from '../adapters/wazzup/wazzup-channel.js';
 import { header, json, MAX_BODY_BYTES, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
@@ -120,4 +123,9 @@ export function defaultSendApiDeps(): SendApiDeps {
   };
 }
 
-export const handler = observe(createSendApiHandler(defaultSendApiDeps()), { correlate: httpCorrelation });
+export const handler = lambdaEntry(
+  middy(createSendApiHandler(defaultSendApiDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

@@ -2,6 +2,8 @@
 // Thin: decode each record, let the domain handle the job, turn its answer into SQS terms: a retry hides the
 // message for the policy's delay (ChangeMessageVisibility) and reports it failed; out of attempts it is made
 // visible at once and reported failed, so SQS moves it to the dead-letter queue at its next receive.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queues } from '../../lib/resources.js';
@@ -12,10 +14,11 @@ import { createContactStore } from '../adapters/dynamo/contact-store.js';
 import { dynamo } from '../adapters/dynamo/dynamo-client.js';
 import { optionalEnv, requireEnv, tableNameFromEnv } from '../adapters/runtime/env.js';
 import { createIdempotencyStore, JOB_IDEMPOTENCY_TTL_SECONDS } from '../adapters/dynamo/idempotency-store.js';
-import { logger, observe } from '../adapters/runtime/logger.js';
+import { correlationKeys, logger } from '../adapters/runtime/logger.js';
 import { createMessageStore } from '../adapters/dynamo/message-store.js';
 import { graphClientFromEnv } from '../adapters/meta/meta-config.js';
-import { metricSink } from '../adapters/runtime/metrics.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createJobQueue, type JobQueue } from '../adapters/queues/outbound-queue.js';
 import { attemptOf, hideThenFail, UNEXPECTED_FAILURE_DELAY_SECONDS } from './sqs.js';
 import { wazzupChannel, wazzupClientFromEnv } from '../adapters/wazzup/wazzup-channel.js';
@@ -129,4 +132,9 @@ export function defaultSenderDeps(): SenderHandlerDeps {
 }
 
 // Built at module load: a missing variable fails the cold start with its name.
-export const handler = observe(createSenderHandler(defaultSenderDeps()));
+export const handler = lambdaEntry(
+  middy(createSenderHandler(defaultSenderDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys())
+    .use(metricsMiddleware()),
+);

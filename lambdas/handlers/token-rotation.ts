@@ -1,9 +1,13 @@
 // Secrets Manager invokes this once per rotation step (createSecret, setSecret, testSecret, finishSecret) for
 // the access token secret. Thin: check the event, run the step, let a failure throw so Secrets Manager marks
 // the rotation failed (which the alarms report).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
 import { isRotationStep, runRotationStep, type RotationDeps, type RotationOutcome } from '../domain/token/token-rotation.js';
-import { logger } from '../adapters/runtime/logger.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { correlationKeys, logger } from '../adapters/runtime/logger.js';
+import { metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createSecretVersionStore } from '../adapters/secrets/secret-versions.js';
 import { tokenAuthorityFromEnv } from '../adapters/meta/token-authority.js';
 
@@ -34,6 +38,11 @@ function defaultDeps(): RotationDeps {
 const rotate = createRotationHandler(defaultDeps());
 
 // Secrets Manager only looks at success or failure; the outcome is for the log.
-export const handler = async (event: SecretsManagerRotationEvent): Promise<void> => {
-  await rotate(event);
-};
+export const handler = lambdaEntry(
+  middy(async (event: SecretsManagerRotationEvent): Promise<void> => {
+    await rotate(event);
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys())
+    .use(metricsMiddleware()),
+);

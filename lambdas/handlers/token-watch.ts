@@ -2,14 +2,17 @@
 // TokenDaysToExpiry and TokenValid (EMF through the metric catalogue's sink, namespace WhatsAppBusiness) for
 // the expiry and validity alarms, and, when enabled, revokes the token the last rotation replaced once its
 // grace period is over.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { tokenLifecycle } from '../../lib/resources.js';
 import type { MetricSink } from '../domain/shared/metric-catalog.js';
 import { assessToken, tokenCheckLog, tokenMetrics, type TokenHealth } from '../domain/token/token-health.js';
 import { revokePreviousIfDue, type RevocationOutcome, type RevocationPolicy, type SecretVersionStore, type TokenAuthority } from '../domain/token/token-rotation.js';
 import { createAccessTokenSource } from '../adapters/meta/access-token.js';
 import { optionalEnv } from '../adapters/runtime/env.js';
-import { logger } from '../adapters/runtime/logger.js';
-import { metricSink } from '../adapters/runtime/metrics.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { correlationKeys, logger } from '../adapters/runtime/logger.js';
+import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createSecretReader } from '../adapters/secrets/secrets.js';
 import { createSecretVersionStore } from '../adapters/secrets/secret-versions.js';
 import { tokenAuthorityFromEnv } from '../adapters/meta/token-authority.js';
@@ -90,4 +93,9 @@ function defaultDeps(): WatchDeps {
   return deps;
 }
 
-export const handler = createTokenWatchHandler(defaultDeps());
+export const handler = lambdaEntry(
+  middy(createTokenWatchHandler(defaultDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys())
+    .use(metricsMiddleware()),
+);

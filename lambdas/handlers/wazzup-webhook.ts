@@ -2,14 +2,17 @@
 // decided in domain/inbound/webhook-auth.ts (path secret, then crmKey); a miss is answered 401 with nothing stored. The body
 // goes through the same ingest as Meta's deliveries.
 // Thin: decode the event, call the domain, encode the answer.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { checkWazzupCrmKey, checkWazzupPathSecret, type AuthVerdict } from '../domain/inbound/webhook-auth.js';
 import { ingestDelivery } from '../domain/inbound/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/shared/metric-catalog.js';
 import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelChanges } from '../domain/inbound/wazzup-webhook.js';
-import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger, redactSecretValues } from '../adapters/runtime/logger.js';
 import { ingestStoresFromEnv, type IngestStores } from '../adapters/dynamo/ingest-stores.js';
 import { routes } from '../../lib/resources.js';
-import { metricSink } from '../adapters/runtime/metrics.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createSecretReader, SecretUnavailable, type SecretReader } from '../adapters/secrets/secrets.js';
 import { bodyBytes, fail, header, json, MAX_BODY_BYTES, pathParam, rawBody, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
@@ -110,4 +113,9 @@ export function defaultWazzupWebhookDeps(): WazzupWebhookDeps {
 }
 
 // Built at module load: a missing variable fails the cold start with its name.
-export const handler = observe(createWazzupWebhookHandler(defaultWazzupWebhookDeps()), { correlate: httpCorrelation });
+export const handler = lambdaEntry(
+  middy(createWazzupWebhookHandler(defaultWazzupWebhookDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

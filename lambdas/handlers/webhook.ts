@@ -1,12 +1,15 @@
 // Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST).
 // Thin by design: decode the event, call the domain (who may post: domain/inbound/webhook-auth.ts), encode the answer.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import { checkMetaSignature, checkSignatureHeader, checkVerifyToken, readHandshake, type AuthVerdict } from '../domain/inbound/webhook-auth.js';
 import { ingestDelivery } from '../domain/inbound/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/shared/metric-catalog.js';
 import { parseMetaDelivery, UnparseableDelivery } from '../domain/inbound/meta-webhook.js';
-import { httpCorrelation, logger, observe, redactSecretValues } from '../adapters/runtime/logger.js';
+import { correlationKeys, httpCorrelation, logger, redactSecretValues } from '../adapters/runtime/logger.js';
 import { ingestStoresFromEnv, type IngestStores } from '../adapters/dynamo/ingest-stores.js';
-import { metricSink } from '../adapters/runtime/metrics.js';
+import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
+import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createSecretReader, type SecretReader } from '../adapters/secrets/secrets.js';
 import { bodyBytes, fail, header, json, MAX_BODY_BYTES, rawBody, text, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
@@ -106,4 +109,9 @@ export function defaultWebhookDeps(): WebhookDeps {
 }
 
 // Built at module load: a missing variable fails the cold start with its name.
-export const handler = observe(createWebhookHandler(defaultWebhookDeps()), { correlate: httpCorrelation });
+export const handler = lambdaEntry(
+  middy(createWebhookHandler(defaultWebhookDeps()))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware()),
+);

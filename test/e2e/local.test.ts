@@ -1,6 +1,6 @@
 // `npm start` for real: the local runner in its own process on a free port with a temporary DATA_DIR,
 // driven over HTTP like Meta and an admin would, then restarted to show the data is kept.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as simulate } from '../../lib/cli/simulate.js';
 import { metaJson, signedRequest, statusDelivery, textDelivery } from '../../lib/local/meta-payloads.js';
 import { LocalProcess } from '../support/local-process.js';
@@ -23,6 +23,7 @@ beforeAll(async () => {
   local = await LocalProcess.open({ name: 'wa-e2e-', env: { ...secrets, GRAPH_BASE_URL: 'sandbox', POWERTOOLS_LOG_LEVEL: 'DEBUG' }, adminToken: secrets.ADMIN_TOKEN });
   await local.start();
 }, 60_000);
+afterEach(() => vi.restoreAllMocks());
 afterAll(async () => {
   const code = await local?.stop();
   await local?.close();
@@ -75,15 +76,23 @@ describe('local runner over HTTP', () => {
     process.env.WHATSAPP_APP_SECRET = secrets.WHATSAPP_APP_SECRET;
     process.env.WHATSAPP_PHONE_NUMBER_ID = secrets.WHATSAPP_PHONE_NUMBER_ID;
     const webhookUrl = url('/webhooks/whatsapp');
+    // What the CLI prints is captured (and checked), not shown.
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
     expect(await simulate(['text', 'hello', 'from', 'cli', '--from', '77011234567', '--url', webhookUrl, '--id', 'wamid.CLI1'])).toBe(0);
+    expect(out.slice(0, 2)).toEqual(['message id: wamid.CLI1', `POST ${webhookUrl} -> 200`]);
     expect(await simulate(['status', 'wamid.OUT9', 'delivered', '--to', '77011234567', '--url', webhookUrl])).toBe(0);
     const text = await (await fetch(url('/messages/wamid.CLI1'), { headers: asAdmin })).json();
     expect(text).toMatchObject({ text: 'hello from cli', contactId: '77011234567', phoneNumberId: secrets.WHATSAPP_PHONE_NUMBER_ID });
     const status = await (await fetch(url('/messages/wamid.OUT9'), { headers: asAdmin })).json();
     expect(status).toMatchObject({ direction: 'out', status: 'delivered', contactId: '77011234567' });
     expect(await simulate(['text', 'x', '--url', webhookUrl])).toBe(2);
+    expect(err.join('\n')).toMatch(/--from <wa_id> \(or --user-id <BSUID>\) is required\n\nusage:/);
     process.env.WHATSAPP_APP_SECRET = 'not-the-server-secret';
     expect(await simulate(['status', 'wamid.OUT9', 'read', '--url', webhookUrl])).toBe(1);
+    expect(out.at(-2)).toBe(`POST ${webhookUrl} -> 401`);
     delete process.env.WHATSAPP_APP_SECRET;
     delete process.env.WHATSAPP_PHONE_NUMBER_ID;
   });

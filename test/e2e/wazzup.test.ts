@@ -98,9 +98,13 @@ describe('Wazzup24 in local mode', () => {
     const reply = await waitFor(async () => (await sent()).find((s) => s.chatId === CHAT && s.text !== undefined), 'the bot reply in the Wazzup sandbox');
     expect(reply.channelId).toBe(CHANNEL);
     expect(reply.crmMessageId).toMatch(/^job:cmd:/);
-    // The reply is recorded under Wazzup's messageId, so the echo and the statuses land on it.
+    // The reply is recorded under Wazzup's messageId, so the echo and the statuses land on it. The sandbox lists
+    // the send when it receives it, before the sender has its answer and stores it: 404 until then.
     const stored = await waitFor(async () => {
-      const m = await adminGet<{ id: string; direction: string; status?: string }>(`/messages/${reply.messageId}`);
+      const res = await local.adminFetch(`/messages/${reply.messageId}`);
+      if (res.status === 404) return undefined;
+      expect(res.status).toBe(200);
+      const m = (await res.json()) as { id: string; direction: string; status?: string };
       return m.status === 'read' ? m : undefined;
     }, 'the reply read');
     expect(stored.direction).toBe('out');

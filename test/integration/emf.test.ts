@@ -49,8 +49,10 @@ beforeAll(async () => {
   }
   vi.resetModules();
   const { handler, createWebhookHandler } = await import('../../lambdas/handlers/webhook.js');
-  const { metricSink } = await import('../../lambdas/adapters/runtime/metrics.js');
-  const { observe, httpCorrelation } = await import('../../lambdas/adapters/runtime/logger.js');
+  const { metricSink, metricsMiddleware } = await import('../../lambdas/adapters/runtime/metrics.js');
+  const { correlationKeys, httpCorrelation, logger } = await import('../../lambdas/adapters/runtime/logger.js');
+  const { injectLambdaContext } = await import('@aws-lambda-powertools/logger/middleware');
+  const { default: middy } = await import('@middy/core');
 
   const post = async (raw: Buffer, secret = TEST_APP_SECRET) => {
     const event = deliveryEvent(raw, secret);
@@ -68,8 +70,9 @@ beforeAll(async () => {
   ];
   expect(results.map((r) => r.statusCode)).toEqual([403, 200, 200, 200, 401, 200]);
 
-  // Storage fails with an error whose text carries credentials: the handler logs it and answers 500.
-  const failing = observe(
+  // Storage fails with an error whose text carries credentials: the handler logs it and answers 500. The same
+  // middy chain as the Lambda's, around a handler with a failing store.
+  const failing = middy(
     createWebhookHandler({
       secrets: { get: async (name: string) => (name === 'appSecret' ? TEST_APP_SECRET : TEST_VERIFY_TOKEN) },
       store: {
@@ -86,8 +89,10 @@ beforeAll(async () => {
       },
       metrics: metricSink,
     }),
-    { correlate: httpCorrelation },
-  );
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationKeys(httpCorrelation))
+    .use(metricsMiddleware());
   const failed = await failing(deliveryEvent(metaJson(text.delivery), TEST_APP_SECRET), context);
   expect(failed.statusCode).toBe(500);
 }, 60_000);

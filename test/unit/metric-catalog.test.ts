@@ -92,8 +92,13 @@ const files = sourceFiles(LAMBDAS).map((path) => ({ path: relative(PROJECT_ROOT,
 // An emission is a call `<sink>.emit('Name', …)` on the catalogue's MetricSink.
 const EMIT = /\bemit\(\s*['"`]([A-Za-z0-9]+)['"`]/g;
 const emitted = new Map<string, string[]>();
+// Powertools' logMetrics middleware writes the catalogue's ColdStart itself (name and function_name dimension
+// checked at run time in test/integration/emf.test.ts) where it is asked to.
+const COLD_START = /\bcaptureColdStartMetric:\s*true\b/;
+const emittedBy = (name: string, path: string) => emitted.set(name, [...(emitted.get(name) ?? []), path]);
 for (const f of files) {
-  for (const m of f.text.matchAll(EMIT)) emitted.set(m[1]!, [...(emitted.get(m[1]!) ?? []), f.path]);
+  for (const m of f.text.matchAll(EMIT)) emittedBy(m[1]!, f.path);
+  if (COLD_START.test(f.text)) emittedBy('ColdStart', f.path);
 }
 
 describe('emission (source scan of lambdas/**)', () => {
@@ -119,6 +124,13 @@ describe('emission (source scan of lambdas/**)', () => {
     expect(emitted.get('SignatureRejections')).toContain(join('lambdas', 'handlers', 'webhook.ts'));
     expect(emitted.get('InboundMessages')).toContain(join('lambdas', 'domain', 'inbound', 'ingest.ts'));
     expect(emitted.get('GraphErrors')).toContain(join('lambdas', 'adapters', 'meta', 'graph-client.ts'));
-    expect(emitted.get('ColdStart')).toContain(join('lambdas', 'adapters', 'runtime', 'metrics.ts'));
+    expect(emitted.get('ColdStart')).toEqual([join('lambdas', 'adapters', 'runtime', 'metrics.ts')]);
+  });
+
+  it('every Lambda emits ColdStart: each handler exporting `handler` uses the metrics middleware', () => {
+    const handlers = files.filter((f) => f.path.startsWith(join('lambdas', 'handlers')) && /\bexport const handler\b/.test(f.text));
+    expect(handlers.length).toBeGreaterThanOrEqual(10);
+    const without = handlers.filter((f) => !/\.use\(metricsMiddleware\(\)\)/.test(f.text)).map((f) => f.path);
+    expect(without, 'add .use(metricsMiddleware()) to the middy chain').toEqual([]);
   });
 });

@@ -215,26 +215,34 @@ describe('a real Powertools logger (adapters/runtime/logger.ts) writing to stdou
     expect(JSON.parse(lines[1]!)).toMatchObject({ from: '996555123456' });
   });
 
-  it('observe(): Lambda context and correlation keys on every line of one invocation, gone after it', async () => {
+  it('the middy chain: Lambda context and correlation keys on every line of one invocation, gone after it, even after a throw', async () => {
     // Lambda sets this; Powertools reports a cold start only for on-demand environments.
-    const { logger, observe, withCorrelation, httpCorrelation } = await freshLogger({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' });
-    const handler = observe(
-      async (event: { requestContext: { requestId: string } }) => {
-        logger.info('handling');
-        await withCorrelation({ queue_message_id: 'q-1', message_id: 'wamid.A', contact_id: 'US.1' }, async () => logger.info('record'));
-        logger.info('after record');
-        return event.requestContext.requestId;
-      },
-      { correlate: httpCorrelation },
-    );
+    const { logger, correlationKeys, withCorrelation, httpCorrelation } = await freshLogger({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' });
+    const { injectLambdaContext } = await import('@aws-lambda-powertools/logger/middleware');
+    const { default: middy } = await import('@middy/core');
+    const handler = middy(async (event: { requestContext: { requestId: string }; fail?: boolean }) => {
+      logger.info('handling');
+      await withCorrelation({ queue_message_id: 'q-1', message_id: 'wamid.A', contact_id: 'US.1' }, async () => logger.info('record'));
+      logger.appendKeys({ message_ids: ['wamid.A'] });
+      logger.info('after record');
+      if (event.fail) throw new Error('storage down');
+      return event.requestContext.requestId;
+    })
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(correlationKeys(httpCorrelation));
     const context = { functionName: 'WhatsAppBusiness-webhook', awsRequestId: 'lambda-req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:x', memoryLimitInMB: '512', functionVersion: '$LATEST' };
     expect(await handler({ requestContext: { requestId: 'api-req-1' } }, context as never)).toBe('api-req-1');
     logger.info('between invocations');
+    await expect(handler({ requestContext: { requestId: 'api-req-2' }, fail: true }, { ...context, awsRequestId: 'lambda-req-2' } as never)).rejects.toThrow('storage down');
+    logger.info('after a failed invocation');
     const items = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((i) => 'level' in i);
-    expect(items[0]).toMatchObject({ message: 'handling', request_id: 'api-req-1', cold_start: true, function_name: 'WhatsAppBusiness-webhook', function_request_id: 'lambda-req-1' });
-    expect(items[1]).toMatchObject({ message: 'record', queue_message_id: 'q-1', message_id: 'wamid.A', contact_id: 'US.1', request_id: 'api-req-1' });
-    expect(items[2]).toMatchObject({ message: 'after record', request_id: 'api-req-1' });
+    expect(items.map((i) => i['message'])).toEqual(['handling', 'record', 'after record', 'between invocations', 'handling', 'record', 'after record', 'after a failed invocation']);
+    expect(items[0]).toMatchObject({ request_id: 'api-req-1', cold_start: true, function_name: 'WhatsAppBusiness-webhook', function_request_id: 'lambda-req-1' });
+    expect(items[1]).toMatchObject({ queue_message_id: 'q-1', message_id: 'wamid.A', contact_id: 'US.1', request_id: 'api-req-1' });
+    expect(items[2]).toMatchObject({ request_id: 'api-req-1', message_ids: ['wamid.A'] });
     expect(items[2]).not.toHaveProperty('queue_message_id');
-    expect(items[3]).not.toHaveProperty('request_id');
+    for (const gone of ['request_id', 'message_ids']) expect(items[3]).not.toHaveProperty(gone);
+    expect(items[4]).toMatchObject({ request_id: 'api-req-2', cold_start: false, function_request_id: 'lambda-req-2' });
+    for (const gone of ['request_id', 'message_ids']) expect(items[7]).not.toHaveProperty(gone);
   });
 });

@@ -1,10 +1,10 @@
-// One Powertools logger per function: JSON, one line per event, correlation keys, the cold start flag, and a
+// One Powertools logger per function: JSON, one line per event, correlation keys, the cold start flag (Powertools'
+// injectLambdaContext middleware fills in the Lambda context and resets the keys per invocation), and a
 // formatter that redacts every item (adapters/runtime/redaction.ts) before it is written. Callers still log ids and
 // counts rather than whole events; the formatter is the net that catches a token inside an Error or a URL.
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
-import type { Context } from 'aws-lambda';
-import { recordColdStart } from './metrics.js';
+import type { MiddlewareObj } from '@middy/core';
 import { redact, type RedactionOptions } from './redaction.js';
 
 /** Correlation keys, the same names in every function, so one Logs Insights query follows a message. */
@@ -87,12 +87,6 @@ export async function withCorrelation<T>(keys: CorrelationKeys, fn: () => Promis
   }
 }
 
-export interface ObserveOptions<E> {
-  /** Correlation keys an event carries before any work is done (e.g. the API request id). */
-  correlate?: (event: E) => CorrelationKeys;
-  logger?: Logger;
-}
-
 /** The API Gateway request id of an HTTP API event, if it is one. */
 export function httpCorrelation(event: { requestContext?: { requestId?: string } }): CorrelationKeys {
   const id = event.requestContext?.requestId;
@@ -100,21 +94,16 @@ export function httpCorrelation(event: { requestContext?: { requestId?: string }
 }
 
 /**
- * Wraps a Lambda handler: Lambda context on every line (function name, request id, cold_start), the
- * ColdStart metric once per environment, correlation keys for this invocation only. Works without a
- * context too (local mode and tests call handlers with the event alone).
+ * The middy middleware that puts this invocation's correlation keys on every line: `request_id` (the Lambda
+ * request id, or what `correlate` finds in the event, such as the API Gateway request id). It goes after
+ * Powertools' `injectLambdaContext(logger, { resetKeys: true })`, which removes them (and any key the handler
+ * appended) when the invocation ends, whether it returned or threw.
  */
-export function observe<E, R>(handler: (event: E) => Promise<R>, options: ObserveOptions<E> = {}): (event: E, context?: Context) => Promise<R> {
-  const log = options.logger ?? logger;
-  return async (event, context) => {
-    if (context) log.addContext(context);
-    recordColdStart(context?.functionName);
-    const keys: CorrelationKeys = { ...(context?.awsRequestId ? { request_id: context.awsRequestId } : {}), ...options.correlate?.(event) };
-    log.appendKeys(Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)));
-    try {
-      return await handler(event);
-    } finally {
-      log.resetKeys();
-    }
+export function correlationKeys<E>(correlate?: (event: E) => CorrelationKeys, log: Logger = logger): MiddlewareObj<E> {
+  return {
+    before: ({ event, context }) => {
+      const keys: CorrelationKeys = { request_id: context?.awsRequestId, ...correlate?.(event) };
+      log.appendKeys(Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined && v !== '')));
+    },
   };
 }

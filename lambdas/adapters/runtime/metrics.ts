@@ -3,9 +3,13 @@
 // and no latency on the request path.
 //
 // Each emission is published at once as its own EMF document (Powertools' single-metric mode): every
-// metric has its own dimension set, and nothing is lost when a function never reaches a flush point.
+// metric keeps its own dimension set (a buffered flush shares one set across its metrics), and nothing waits
+// for the flush that the logMetrics middleware runs after each invocation.
 // Callers aggregate first (ingest emits one InboundMessages point per type per delivery, not per message).
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
+import type { MiddlewareObj } from '@middy/core';
 import {
   checkDimensions,
   METRIC_NAMESPACE,
@@ -16,6 +20,7 @@ import {
   type MetricSink,
   type MetricUnitName,
 } from '../../domain/shared/metric-catalog.js';
+import { logger } from './logger.js';
 
 const UNITS: Record<MetricUnitName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   Count: MetricUnit.Count,
@@ -24,11 +29,26 @@ const UNITS: Record<MetricUnitName, (typeof MetricUnit)[keyof typeof MetricUnit]
 };
 
 /**
+ * Powertools' own notices (a dimension it refuses, a missing namespace) as this function's JSON log lines, not
+ * bare console text. One is expected after every invocation: logMetrics flushes the buffer, and the buffer is
+ * always empty because every catalogue metric is published at once; that one is DEBUG, the rest stay WARN.
+ */
+function powertoolsNotices(): NonNullable<MetricsOptions['logger']> {
+  const text = (content: unknown[]) => content.map(String).join(' ');
+  return {
+    debug: (...content) => logger.debug(text(content)),
+    info: (...content) => logger.info(text(content)),
+    warn: (...content) => (/^No application metrics to publish/.test(text(content)) ? logger.debug(text(content)) : logger.warn(text(content))),
+    error: (...content) => logger.error(text(content)),
+  };
+}
+
+/**
  * One Powertools instance per function. `serviceName` is the constant METRIC_SERVICE (not the function's
  * name) so a metric emitted by several functions is one series. Powertools turns itself off when
  * POWERTOOLS_DEV is true unless POWERTOOLS_METRICS_DISABLED=false says otherwise.
  */
-export const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: METRIC_SERVICE });
+export const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: METRIC_SERVICE, logger: powertoolsNotices() });
 
 export function createMetricSink(target: Metrics = metrics): MetricSink {
   return {
@@ -47,16 +67,12 @@ export function createMetricSink(target: Metrics = metrics): MetricSink {
 /** The sink every adapter and handler of this function shares. */
 export const metricSink: MetricSink = createMetricSink();
 
-// A cold start, as Powertools counts it: the first invocation of an on-demand environment. Lambda sets
-// AWS_LAMBDA_INITIALIZATION_TYPE; a provisioned environment was warmed before traffic, local mode has none.
-let coldStartPending = process.env['AWS_LAMBDA_INITIALIZATION_TYPE'] === 'on-demand';
-
-/** The ColdStart metric, once per execution environment, named by the function (a handful of values). */
-export function recordColdStart(functionName: string | undefined, sink: MetricSink = metricSink): boolean {
-  if (!coldStartPending) return false;
-  coldStartPending = false;
-  const name = functionName ?? process.env['AWS_LAMBDA_FUNCTION_NAME'];
-  if (!name) return false;
-  sink.emit('ColdStart', 1, { function_name: name });
-  return true;
+/**
+ * Powertools' logMetrics middleware for this function's instance: the ColdStart metric (catalogue name and
+ * `function_name` dimension, published at once) on the first invocation of an on-demand environment, as
+ * Powertools counts it (a provisioned environment was warmed before traffic; local mode has none), and a flush
+ * of buffered metrics after each invocation, whether it returned or threw.
+ */
+export function metricsMiddleware(target: Metrics = metrics): MiddlewareObj {
+  return logMetrics(target, { captureColdStartMetric: true });
 }

@@ -98,7 +98,7 @@ export const METRICS = {
     description: 'First invocation of a new Lambda execution environment, per function',
     row: 'health',
     stats: ['Sum'],
-    emittedBy: 'every Lambda (adapters/runtime/logger.ts observe())',
+    emittedBy: 'every Lambda (Powertools logMetrics middleware: adapters/runtime/metrics.ts metricsMiddleware())',
   },
   CardResults: {
     unit: 'Count',
