@@ -1,6 +1,6 @@
 // Card reading benchmark: parser precision/recall/F1 on the labelled set's typed text, QR decode rate on the
-// shared corpus (pipeline vs raw zxing-wasm in the same run), QR time on a 12 MP photo, parser throughput,
-// local OCR time per card. `npx tsx bench/cards.ts` prints the table; bench/run.ts can import benchCards().
+// shared corpus (pipeline vs raw zxing-wasm in the same run), QR time on a 12 MP photo, parser throughput.
+// OCR of rendered cards and photos is in bench/card-photos.ts. `npx tsx bench/cards.ts` prints the table; bench/run.ts can import benchCards().
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { Card } from '../lambdas/domain/cards/card.js';
 import { parseCardLines } from '../lambdas/domain/cards/card-parser.js';
-import { readCardLines } from '../lambdas/domain/cards/card-reader.js';
 import { decodeQr, decodeQrRaw } from '../lambdas/adapters/cards/qr-zxing.js';
-import { createTesseractOcr } from '../lambdas/adapters/cards/ocr-tesseract.js';
 import { writeQrPng } from '../scripts/qr-png.js';
 
 import { printTable, type Row } from './table.js';
@@ -218,33 +216,9 @@ export function parserSpeedRows(set = loadLabelledSet()): Row[] {
   return [{ metric: 'parser cards/second', value: String(Math.round(n / ((performance.now() - start) / 1000))) }];
 }
 
-/** tesseract.js on the rendered Latin cards without QR (Cyrillic needs rus data, which is not shipped offline). */
-export async function ocrRows(set = loadLabelledSet()): Promise<Row[]> {
-  const cards = set.filter((c) => c.png && !c.qr && !/[А-Яа-яЁё]/.test(c.lines.join(' ')));
-  const ocr = createTesseractOcr();
-  const pairs: { expected: LabelledCard['expected']; actual: Card }[] = [];
-  const times: number[] = [];
-  try {
-    for (const c of cards) {
-      const t = performance.now();
-      const { lines } = await ocr.recognize({ bytes: new Uint8Array(readFileSync(c.png!)) });
-      times.push(performance.now() - t);
-      pairs.push({ expected: c.expected, actual: readCardLines(lines, 'ocr') });
-    }
-  } finally {
-    await ocr.close?.();
-  }
-  const warm = times.slice(1);
-  return [
-    { metric: 'OCR ms first card (tesseract worker start included)', value: String(Math.round(times[0] ?? 0)) },
-    { metric: `OCR ms per card, warm worker (${warm.length} cards)`, value: String(Math.round(warm.reduce((a, b) => a + b, 0) / (warm.length || 1))) },
-    ...(['name', 'phone', 'email'] as const).map((f) => ({ metric: `OCR+parser ${f} F1 (rendered Latin cards)`, value: String(round(scoreField(pairs, f).f1)) })),
-  ];
-}
-
 export async function benchCards(): Promise<Row[]> {
   const set = loadLabelledSet();
-  return [...parserRows(set), ...parserSpeedRows(set), ...(await qrCorpusRows()), ...(await qrPhotoRows()), ...(await ocrRows(set))];
+  return [...parserRows(set), ...parserSpeedRows(set), ...(await qrCorpusRows()), ...(await qrPhotoRows())];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -2,6 +2,7 @@
 import { benchCardGuard } from './card-guard.js';
 import { benchCards } from './cards.js';
 import { benchLargeDelivery } from './large-delivery.js';
+import { benchCardPhotos } from './card-photos.js';
 import { benchWebhookBundle } from './webhook-bundle.js';
 import { benchWebhookLatency } from './webhook-latency.js';
 import { benchSender } from './sender.js';
@@ -14,4 +15,5 @@ printTable('Webhook warm latency against dynalite (issue 2)', await benchWebhook
 printTable('A delivery of 1,000 messages from 1,000 senders (issue 14)', await benchLargeDelivery());
 printTable('Business cards (issue 5)', await benchCards());
 printTable('Card image guard through wa card (issue 12)', await benchCardGuard());
+printTable('Business card photos (issue 12; baseline: whole-image preparation, English only)', await benchCardPhotos());
 printTable('Sender throughput against the Graph sandbox (issue 3)', await benchSender());

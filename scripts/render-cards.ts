@@ -62,12 +62,17 @@ function drawText(ctx: SKRSContext2D, lines: string[], style: Style, area: { x: 
     const emphasised = i === emphasis;
     const s = emphasised ? size + 12 : size;
     ctx.font = `${emphasised ? 'bold ' : ''}${s}px "${style.family}"`;
+    if (i === 0 && style.band) {
+      // The band holds the first line (white on blue), so it never lands as white on white paper.
+      ctx.fillStyle = '#1f3b73';
+      ctx.fillRect(0, 0, W, y + s * 1.3);
+    }
     ctx.fillStyle = i === 0 && style.band ? '#ffffff' : '#111111';
     ctx.textAlign = style.align;
     const x = style.align === 'left' ? area.x : style.align === 'center' ? area.x + area.w / 2 : area.x + area.w;
     y += s;
     ctx.fillText(line, x, y);
-    y += gap;
+    y += gap + (i === 0 && style.band ? Math.round(s * 0.4) : 0);
   });
 }
 
@@ -83,10 +88,6 @@ export async function renderCard(id: string): Promise<Buffer> {
   ctx.lineWidth = 2;
   ctx.strokeRect(1, 1, W - 2, H - 2);
   const area = { x: 50, y: 30, w: W - 100, h: H - 60 };
-  if (style.band) {
-    ctx.fillStyle = '#1f3b73';
-    ctx.fillRect(0, 0, W, 80);
-  }
   if (existsSync(qrFile)) {
     const qr = await loadImage(await writeQrPng(readFileSync(qrFile, 'utf8'), 4));
     const size = Math.min(300, qr.width);

@@ -1,7 +1,7 @@
 // The card worker in local mode: the Lambda's batch handler (lambdas/handlers/card-batch.ts) with the engines a
 // laptop has. QR: the sharp pipeline of qr-zxing.ts (EXIF rotation, downscaling, variants; it decodes more real
-// photos than zxing alone). OCR by OCR_ENGINE: `tesseract` (default; English data from @tesseract.js-data/eng on
-// disk) or `none` (QR codes only). Textract is the engine in AWS; locally it is refused, since the runner pins
+// photos than zxing alone). OCR by OCR_ENGINE: `tesseract` (default; Kyrgyz + English data from
+// @tesseract.js-data/kir and /eng on disk, so Russian and Kyrgyz cards read too) or `none` (QR codes only). Textract is the engine in AWS; locally it is refused, since the runner pins
 // fake AWS credentials (nothing may reach a real account) and Textract cannot read fauxqs' S3 anyway.
 // PDFs need Textract: locally they are answered as unreadable, with the reason recorded on the message.
 import type { CardImageReader } from '../../lambdas/domain/cards/card-pipeline.js';

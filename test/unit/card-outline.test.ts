@@ -1,0 +1,112 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { findCardQuad } from '../../lambdas/adapters/cards/card-outline.js';
+import { invertDarkPanels, prepareCardPhoto } from '../../lambdas/adapters/cards/image-prep.js';
+import { applyHomography, homography, rectangle, warp, type Point } from '../../lambdas/adapters/cards/perspective.js';
+
+/** A light quadrilateral with a few dark "text" bars on a mottled brown table, as raw RGB. */
+async function scene(quad: Point[], width = 400, height = 300) {
+  const pts = quad.map((p) => `${p.x},${p.y}`).join(' ');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="#7a5a3c"/>
+    <polygon points="${pts}" fill="#f2f0ea"/>
+    <rect x="${quad[0]!.x + 40}" y="${quad[0]!.y + 50}" width="90" height="8" fill="#222"/>
+    <rect x="${quad[0]!.x + 40}" y="${quad[0]!.y + 70}" width="120" height="6" fill="#222"/>
+  </svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).blur(0.8).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+const near = (found: Point[], want: Point[], tolerance: number) =>
+  want.every((w) => found.some((f) => Math.hypot(f.x - w.x, f.y - w.y) <= tolerance));
+
+describe('card outline', () => {
+  it('finds the corners of a card seen at an angle, clockwise from the top-left', async () => {
+    const quad = [
+      { x: 70, y: 60 },
+      { x: 330, y: 40 },
+      { x: 350, y: 230 },
+      { x: 50, y: 255 },
+    ];
+    const found = findCardQuad(await scene(quad));
+    expect(found).not.toBeNull();
+    expect(near(found!, quad, 4)).toBe(true);
+    expect(found![0]!.x).toBeLessThan(200);
+    expect(found![0]!.y).toBeLessThan(150);
+    expect(found![1]!.x).toBeGreaterThan(200);
+  });
+
+  it('finds a card turned by 90 degrees', async () => {
+    const quad = [
+      { x: 140, y: 20 },
+      { x: 270, y: 30 },
+      { x: 260, y: 280 },
+      { x: 130, y: 270 },
+    ];
+    expect(near(findCardQuad(await scene(quad))!, quad, 4)).toBe(true);
+  });
+
+  it('returns null for a photo with no card in it', async () => {
+    const { data, info } = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#7a5a3c' } })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(findCardQuad({ data, width: info.width, height: info.height, channels: 3 })).toBeNull();
+  });
+});
+
+describe('perspective warp', () => {
+  it('maps four points exactly and warps a quadrilateral back to a rectangle', () => {
+    const quad = [
+      { x: 12, y: 8 },
+      { x: 90, y: 14 },
+      { x: 84, y: 70 },
+      { x: 6, y: 60 },
+    ];
+    const h = homography(rectangle(40, 20), quad);
+    rectangle(40, 20).forEach((p, i) => {
+      const q = applyHomography(h, p);
+      expect(q.x).toBeCloseTo(quad[i]!.x, 6);
+      expect(q.y).toBeCloseTo(quad[i]!.y, 6);
+    });
+    // A source whose pixel value is its column: the warped rectangle's left half comes from the quad's left part.
+    const width = 100;
+    const height = 80;
+    const data = new Uint8Array(width * height).map((_, i) => i % width);
+    const out = warp({ data, width, height, channels: 1 }, h, 40, 20);
+    expect(out.width).toBe(40);
+    expect(out.data[10 * 40 + 1]!).toBeLessThan(20);
+    expect(out.data[10 * 40 + 38]!).toBeGreaterThan(80);
+  });
+
+  it('refuses three collinear corners', () => {
+    expect(() => homography(rectangle(10, 10), [{ x: 0, y: 0 }, { x: 5, y: 0 }, { x: 10, y: 0 }, { x: 0, y: 10 }])).toThrow(/degenerate/);
+  });
+});
+
+/** A flat card (no table around it) as PNG: paper and text colours, an optional dark band over the top. */
+async function flatCard(paper: string, ink: string, band?: string) {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="700" height="400">
+    <rect width="100%" height="100%" fill="${paper}"/>
+    ${band ? `<rect width="100%" height="120" fill="${band}"/><text x="40" y="80" font-size="44" font-family="sans-serif" fill="${paper}">Band Name</text>` : ''}
+    <text x="40" y="220" font-size="34" font-family="sans-serif" fill="${ink}">+1 415 555 0134</text>
+    <text x="40" y="280" font-size="34" font-family="sans-serif" fill="${ink}">john@acme.com</text>
+  </svg>`;
+  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+}
+
+describe('light text on dark cards', () => {
+  it('inverts a dark card and leaves a light one as it is', async () => {
+    expect((await prepareCardPhoto(await flatCard('#1d2b4a', '#f0f0f0'))).inverted).toBe(true);
+    expect((await prepareCardPhoto(await flatCard('#f4f2ec', '#202020'))).inverted).toBe(false);
+  });
+
+  it('inverts a dark band on a light card, and only the band', async () => {
+    const { data, info } = await sharp(await flatCard('#f4f2ec', '#202020', '#1f3b73')).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const out = await invertDarkPanels({ data, width: info.width, height: info.height, channels: 1 });
+    const at = (x: number, y: number) => out.data[y * info.width + x]!;
+    // The band (was dark) is light now; the paper below stays light and its print dark.
+    expect(at(600, 30)).toBeGreaterThan(150);
+    expect(at(600, 350)).toBeGreaterThan(150);
+    expect(at(600, 350)).toBe(data[350 * info.width + 600]);
+  });
+});
