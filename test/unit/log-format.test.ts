@@ -17,7 +17,8 @@ function realLines(): string[] {
   const saved = process.env['POWERTOOLS_DEV'];
   delete process.env['POWERTOOLS_DEV'];
   try {
-    const logger = new Logger({ serviceName: 'cardWorker', logFormatter: new RedactingLogFormatter() });
+    // Its own level: the test run's default is SILENT (vitest.config.ts).
+    const logger = new Logger({ serviceName: 'cardWorker', logLevel: 'INFO', logFormatter: new RedactingLogFormatter() });
     const metrics = new Metrics({ namespace: 'WhatsAppBusiness', serviceName: 'whatsapp' });
     // Their console is private; in Lambda it is stdout, here the sink.
     Object.assign(logger, { console });
