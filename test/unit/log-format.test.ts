@@ -17,7 +17,7 @@ function realLines(): string[] {
   const saved = process.env['POWERTOOLS_DEV'];
   delete process.env['POWERTOOLS_DEV'];
   try {
-    // Its own level: the test environment silences loggers (vitest.config.ts).
+    // Its own level: the test run's default is SILENT (vitest.config.ts).
     const logger = new Logger({ serviceName: 'cardWorker', logLevel: 'INFO', logFormatter: new RedactingLogFormatter() });
     const metrics = new Metrics({ namespace: 'WhatsAppBusiness', serviceName: 'whatsapp' });
     // Their console is private; in Lambda it is stdout, here the sink.
