@@ -37,8 +37,10 @@ describe('Lambda handlers', () => {
       'diagnose.ts',
       'send-api.ts',
       'sender.ts',
+      'status-api.ts',
       'token-rotation.ts',
       'token-watch.ts',
+      'users-api.ts',
       'wazzup-webhook.ts',
       'webhook.ts',
     ]);
