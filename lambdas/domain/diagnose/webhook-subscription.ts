@@ -24,7 +24,7 @@ const CONFIGURE = 'In App Dashboard > WhatsApp > Configuration set the Callback 
 
 export function webhookSubscriptionCheck(facts: WebhookSubscriptionFacts): CheckResult {
   const result = (status: CheckResult['status'], detail: string, hint = ''): CheckResult => ({ id: 'app-webhook', title: TITLE, status, detail, hint });
-  if (!facts.appId) return result('warn', 'not checked: no Meta app id', 'Set META_APP_ID (deploy with -c metaAppId=<id>) so diagnostics can read the app\'s webhook subscription.');
+  if (!facts.appId) return result('warn', 'not checked: no Meta app id', 'Set META_APP_ID (deploy with -c metaAppId=<id>) so the app\'s webhook subscription can be read.');
   const answer = facts.appSubscriptions;
   if (!answer) return result('warn', 'not checked: the app secret is not set, so there is no app token', 'Set the app secret (WHATSAPP_APP_SECRET locally, the AppSecretName secret in AWS).');
   if (!answer.ok) {
@@ -39,7 +39,7 @@ export function webhookSubscriptionCheck(facts: WebhookSubscriptionFacts): Check
     return result('fail', `${where} is subscribed to ${sub.fields.join(', ') || 'no fields'}, not messages`, 'Subscribe the messages field in App Dashboard > WhatsApp > Configuration > Webhook fields: without it no message or status arrives.');
   }
   if (!facts.callbackUrl) {
-    return result('warn', `Meta sends messages to ${where}; this deployment's own URL is unknown here`, 'Set WEBHOOK_CALLBACK_URL (or run `wa diagnose --aws`) to compare it with this deployment.');
+    return result('warn', `Meta sends messages to ${where}; this deployment's own URL is unknown here`, 'Set WEBHOOK_CALLBACK_URL to this deployment\'s webhook URL to compare them; asked through the deployed API, the check uses the API\'s own URL.');
   }
   if (sameUrl(sub.callbackUrl, facts.callbackUrl)) return result('ok', `${where} with ${sub.fields.length} field(s) including messages`);
   return result('fail', `Meta sends webhooks to ${where}, but this deployment receives them at ${facts.callbackUrl}`, `${CONFIGURE}: use ${facts.callbackUrl}.`);
