@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { costControls, functions, secrets, tables, type TableName } from '../resources.js';
+import { functions, secrets, tables, type TableName } from '../resources.js';
 import { toApiEvent, writeResult } from './api-event.js';
 import { DEFAULT_HOST, DEFAULT_PORT, LOCAL_TABLE_PREFIX, localSettings, type LocalSetting } from './defaults.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -159,8 +159,6 @@ function configureEnvironment(settings: Record<LocalSetting, string>, tableNames
   // Locally a secret is its plain variable: an ARN left in the shell must not send reads to real AWS.
   for (const spec of Object.values(secrets)) delete process.env[spec.arnEnvVar];
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-  // The stack's default, so contacts behave locally as in AWS (lib/resources.ts costControls).
-  process.env.CONTACT_REFRESH_MINUTES ||= String(costControls.contactRefreshMinutes);
   process.env.AWS_REGION ||= 'us-east-1';
   // dynalite ignores credentials, but the SDK wants some; never the user's real ones.
   process.env.AWS_ACCESS_KEY_ID = 'local';
