@@ -2,18 +2,14 @@
 // a value that is not one of the choices fails synth with the parameter's name.
 import type { IConstruct } from 'constructs';
 import { COST_CONTROL_CHOICES, costControls } from '../resources.js';
-import { ContextError, contextInt, contextString } from './context.js';
+import { contextChoice, contextInt } from './context.js';
 
 type Choices = typeof COST_CONTROL_CHOICES;
 
 export type CostSettings = { -readonly [K in keyof Choices]: Choices[K][number] } & { contactRefreshMinutes: number };
 
 function choice<K extends keyof Choices>(scope: IConstruct, name: K): Choices[K][number] {
-  const value = contextString(scope, name);
-  if (value === undefined) return costControls[name];
-  const allowed = COST_CONTROL_CHOICES[name] as readonly string[];
-  if (!allowed.includes(value)) throw new ContextError(`context ${name} must be one of ${allowed.join(', ')}, got "${value}"`);
-  return value as Choices[K][number];
+  return contextChoice(scope, name, COST_CONTROL_CHOICES[name] as readonly Choices[K][number][], costControls[name]);
 }
 
 export function readCostSettings(scope: IConstruct): CostSettings {
