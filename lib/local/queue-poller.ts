@@ -2,6 +2,7 @@
 // SQSEvent, delete what succeeded, leave the reported failures (the handler may have changed their visibility;
 // otherwise they reappear after the queue's visibility timeout). Dead-lettering after maxReceiveCount is the
 // queue's own redrive policy (fauxqs applies it at receive, as SQS does).
+import { asInvocation } from './invocation.js';
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -98,7 +99,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, options.queueArn)) };
     let failed: Set<string>;
     try {
-      const response = await options.handler(event);
+      const response = await asInvocation(() => options.handler(event));
       const ids = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       // Lambda treats an unknown or empty identifier as a failure of the whole batch.
       failed = ids.some((id) => !id || !event.Records.some((r) => r.messageId === id))

@@ -1,5 +1,6 @@
 // Local mode: the routes of resources.ts on one HTTP port, served by the same handlers as in AWS, with
 // dynalite as DynamoDB. Later pieces (queue pollers, sandboxes) plug in as LocalServices.
+import { asInvocation } from './invocation.js';
 import { secretsEqual } from '../../lambdas/domain/shared/secret-compare.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -214,7 +215,7 @@ async function serve(
   }
   const handler = handlers[match.route.function];
   if (!handler) throw new Error(`no handler for function ${match.route.function}`);
-  writeResult(res, await handler(toApiEvent(req, body, match, url)));
+  writeResult(res, await asInvocation(() => handler(toApiEvent(req, body, match, url))));
 }
 
 function adminAuthProblem(authorization: string | undefined, token: string): string | undefined {

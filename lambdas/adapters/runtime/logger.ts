@@ -2,7 +2,6 @@
 // injectLambdaContext middleware fills in the Lambda context and resets the keys per invocation), and a
 // formatter that redacts every item (adapters/runtime/redaction.ts) before it is written. Callers still log ids and
 // counts rather than whole events; the formatter is the net that catches a token inside an Error or a URL.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import type { MiddlewareObj } from '@middy/core';
@@ -19,9 +18,6 @@ export interface CorrelationKeys {
   /** SQS message id of the record being processed. */
   queue_message_id?: string;
 }
-
-/** The keys of the record being handled (withCorrelation), for every line logged inside it. */
-const recordKeys = new AsyncLocalStorage<CorrelationKeys>();
 
 /** Values learnt at run time (secrets read from Secrets Manager) that must never be printed. */
 const knownSecrets = new Set<string>();
@@ -56,7 +52,7 @@ export class RedactingLogFormatter extends LogFormatter {
       ...(this.fullContext ? { sampling_rate: attributes.sampleRateValue } : {}),
       xray_trace_id: attributes.xRayTraceId,
     };
-    const item = new LogItem({ attributes: base }).addAttributes({ ...additional, ...recordKeys.getStore() });
+    const item = new LogItem({ attributes: base }).addAttributes(additional);
     const clean = redact(item.getAttributes(), {
       ...this.options,
       secrets: knownSecrets,
@@ -86,11 +82,14 @@ export const logger = createLogger();
  * Runs `fn` with correlation keys on every line it logs (a queue record, one message), then removes them,
  * even when it throws: a batch handler calls it once per record.
  */
-export async function withCorrelation<T>(keys: CorrelationKeys, fn: () => Promise<T>): Promise<T> {
+export async function withCorrelation<T>(keys: CorrelationKeys, fn: () => Promise<T>, log: Logger = logger): Promise<T> {
   const present = Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined && v !== ''));
-  // Per async context, not appended to the shared logger: the local runner serves every function in one process,
-  // where another invocation's `resetKeys` would strip them and its lines would carry ours.
-  return recordKeys.run({ ...recordKeys.getStore(), ...present }, fn);
+  log.appendKeys(present);
+  try {
+    return await fn();
+  } finally {
+    log.removeKeys(Object.keys(present));
+  }
 }
 
 /** The API Gateway request id of an HTTP API event, if it is one. */
