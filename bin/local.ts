@@ -22,6 +22,10 @@ function refuse(message: string): never {
 const refused = useEnvAliases();
 if (refused !== undefined) process.exit(refused);
 
+// Every handler call is its own invocation in Lambda's invoke store (lib/local/invocation.ts): Powertools then keeps
+// correlation keys per invocation, as in Lambda's multi-concurrency mode.
+process.env['AWS_LAMBDA_MAX_CONCURRENCY'] ??= '1000';
+
 const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
 if (!Number.isInteger(port) || port < 0 || port > 65535) refuse(`PORT must be a port number, got "${process.env.PORT}"`);
 try {
