@@ -1,3 +1,4 @@
+import type { Flags } from './args.js';
 // The Graph side of the commands that talk to Meta directly (`wa templates`, `wa subscribe`): the token from
 // WHATSAPP_ACCESS_TOKEN (GRAPH_BASE_URL for the sandbox, where `npm start`'s defaults fill what is unset), and
 // the WABA: --waba, else the one that owns WHATSAPP_PHONE_NUMBER_ID, else the only one the token can see.
@@ -48,3 +49,9 @@ export async function graphTarget(rawEnv: NodeJS.ProcessEnv, waba?: string): Pro
   if (!accounts.length) throw new GraphTargetError('the token can see no WhatsApp Business Account: assign one to the system user (Business Settings > System users > Assign assets)');
   throw new UsageError(`the token can see ${accounts.length} WABAs (${accounts.map((w) => w.id).join(', ')}): choose one with --waba <id>`);
 }
+
+/** The flags of the commands that act on one WhatsApp Business Account (wa templates, wa subscribe). */
+export const WABA_OPTIONS = {
+  waba: { type: 'string', value: '<id>', description: 'the WhatsApp Business Account (default: the one that owns the phone number)' },
+  json: { type: 'boolean', description: 'print one JSON document' },
+} as const satisfies Flags;

@@ -1,8 +1,8 @@
 // `wa subscribe`: subscribes the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps with the access
 // token, whose app is the one subscribed), then reads the list back to confirm. Without this Meta sends the
 // number's messages nowhere, however the callback URL is set.
-import { parseCommand, usageError, UsageError, type Flags } from './args.js';
-import { graphFailure, graphTarget } from './graph-target.js';
+import { parseCommand, usageError, UsageError } from './args.js';
+import { graphFailure, graphTarget, WABA_OPTIONS } from './graph-target.js';
 
 export const description = "subscribe the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps)";
 
@@ -13,7 +13,7 @@ The app's callback URL and its fields (messages) are set in App Dashboard > What
 \`wa diagnose\` checks both.
 exit code: 0 subscribed, 1 Graph refused, 2 usage or configuration error`;
 
-const options = { waba: { type: 'string', value: '<id>', description: 'the WhatsApp Business Account (default: the one that owns the phone number)' }, json: { type: 'boolean', description: 'print one JSON document' } } as const satisfies Flags;
+const options = WABA_OPTIONS;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);

@@ -1,8 +1,8 @@
 // `wa templates`: the WABA's message templates with status and category (GET /{waba-id}/message_templates,
 // every page), so a PAUSED or REJECTED template is seen before a send fails on it.
 import { table } from './api-answer.js';
-import { parseCommand, usageError, UsageError, type Flags } from './args.js';
-import { graphFailure, graphTarget } from './graph-target.js';
+import { parseCommand, usageError, UsageError } from './args.js';
+import { graphFailure, graphTarget, WABA_OPTIONS } from './graph-target.js';
 
 export const description = "the WABA's message templates with status and category";
 
@@ -12,7 +12,7 @@ Reads WHATSAPP_ACCESS_TOKEN (and GRAPH_BASE_URL for the local sandbox). The WABA
 owns WHATSAPP_PHONE_NUMBER_ID, else the only one the token can see.
 exit code: 0 listed, 1 Graph refused (token, permissions), 2 usage or configuration error`;
 
-const options = { waba: { type: 'string', value: '<id>', description: 'the WhatsApp Business Account (default: the one that owns the phone number)' }, json: { type: 'boolean', description: 'print one JSON document' } } as const satisfies Flags;
+const options = WABA_OPTIONS;
 
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
