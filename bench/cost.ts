@@ -110,9 +110,12 @@ const settings: Settings = {
   tracing: costControls.tracing,
   logLevel: costControls.logLevel,
   accessLogFormat: costControls.accessLogFormat,
+  metaWebhookIngress: costControls.metaWebhookIngress,
+  systemLogLevel: costControls.systemLogLevel,
+  heartbeatSeconds: costControls.heartbeatSeconds,
   logRetentionDays: share('retention-days'),
 };
-const previous: Settings = { ...settings, tracing: 'active', accessLogFormat: 'standard' };
+const previous: Settings = { ...settings, tracing: 'active', accessLogFormat: 'standard', metaWebhookIngress: 'httpApi', systemLogLevel: 'INFO', heartbeatSeconds: 0 };
 
 const $ = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 const perMillion = (c: Cost) => scale(c, 1e6);
@@ -169,6 +172,9 @@ print('What each default saves, per million inbound texts (the setting changed a
   ['setting', 'cost with it', 'difference (+: the default is cheaper)'], [
     saving('tracing=active (was the default)', total(perMillion(at(defaults, { ...settings, tracing: 'active' }).text))),
     saving('accessLogFormat=standard (was the default)', total(perMillion(at(defaults, { ...settings, accessLogFormat: 'standard' }).text))),
+    saving('metaWebhookIngress=httpApi (was the default)', total(perMillion(at(defaults, { ...settings, metaWebhookIngress: 'httpApi' }).text))),
+    saving('systemLogLevel=INFO (was the default: START, END, REPORT lines)', total(perMillion(at(defaults, { ...settings, systemLogLevel: 'INFO' }).text))),
+    saving('heartbeatSeconds=0 (was: every delivery)', total(perMillion(at(defaults, { ...settings, heartbeatSeconds: 0 }).text))),
     saving('logLambdaContext=full (was the default)', total(perMillion(at(fullLinesTimed!, settings).text))),
     saving('contactRefreshMinutes=0 (was: every message)', total(perMillion(at(everyMessageWritesTimed!, settings).text))),
     saving('logLevel=WARN (not the default: drops the per-delivery line)', total(perMillion(at(defaults, { ...settings, logLevel: 'WARN' }).text))),

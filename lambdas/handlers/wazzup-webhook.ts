@@ -5,7 +5,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { checkWazzupCrmKey, checkWazzupPathSecret, type AuthVerdict } from '../domain/inbound/webhook-auth.js';
-import { ingestDelivery } from '../domain/inbound/ingest.js';
+import { ingestDelivery, summaryForLog } from '../domain/inbound/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/shared/metric-catalog.js';
 import { parseWazzupDelivery, UnparseableWazzupDelivery, wazzupChannelChanges } from '../domain/inbound/wazzup-webhook.js';
 import { correlationKeys, httpCorrelation, logger, redactSecretValues } from '../adapters/runtime/logger.js';
@@ -88,19 +88,14 @@ export function createWazzupWebhookHandler(deps: WazzupWebhookDeps): (event: Htt
       metrics.emit('WazzupChannelActive', change.active ? 1 : 0);
       logger[change.active ? 'info' : 'warn']('Wazzup24 channel state changed', { channelId: change.channelId, state: change.state });
     }
-    logger.info('Wazzup24 delivery stored', { ...summary });
+    logger.info('Wazzup24 delivery stored', summaryForLog(summary));
     return json(200, summary);
   }
 
   return async (event) => {
     try {
       if (!WAZZUP_ROUTES.includes(event.routeKey)) return fail(404, `no route ${event.routeKey}`);
-      const started = performance.now();
-      try {
-        return await delivery(event);
-      } finally {
-        metrics.emit('WebhookHandlingTime', Math.round(performance.now() - started));
-      }
+      return await delivery(event);
     } catch (error) {
       logger.error('Wazzup24 webhook request failed', { routeKey: event.routeKey, error: error as Error });
       return fail(500, 'the delivery could not be stored; Wazzup24 will retry it');

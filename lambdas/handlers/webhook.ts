@@ -4,7 +4,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { checkMetaSignature, checkSignatureHeader, checkVerifyToken, readHandshake, type AuthVerdict } from '../domain/inbound/webhook-auth.js';
-import { ingestDelivery } from '../domain/inbound/ingest.js';
+import { ingestDelivery, summaryForLog } from '../domain/inbound/ingest.js';
 import { noMetrics, type MetricSink } from '../domain/shared/metric-catalog.js';
 import { parseMetaDelivery, UnparseableDelivery } from '../domain/inbound/meta-webhook.js';
 import { correlationKeys, httpCorrelation, logger, redactSecretValues } from '../adapters/runtime/logger.js';
@@ -74,7 +74,7 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
     const ids = [...parsed.messages.map((m) => m.id), ...parsed.statuses.map((s) => s.messageId)];
     if (ids.length) logger.appendKeys({ message_ids: ids.slice(0, 50) });
     const summary = await ingestDelivery(parsed, { ...deps.store, metrics, now: () => receivedAt });
-    logger.info('delivery stored', { ...summary });
+    logger.info('delivery stored', summaryForLog(summary));
     return json(200, summary);
   }
 
@@ -86,14 +86,8 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
           return json(200, { status: 'ok' });
         case 'GET /webhooks/whatsapp':
           return await handshake(event);
-        case 'POST /webhooks/whatsapp': {
-          const started = performance.now();
-          try {
-            return await delivery(event);
-          } finally {
-            metrics.emit('WebhookHandlingTime', Math.round(performance.now() - started));
-          }
-        }
+        case 'POST /webhooks/whatsapp':
+          return await delivery(event);
         default:
           return fail(404, `no route ${route}`);
       }

@@ -17,6 +17,13 @@ export interface Settings {
   tracing: 'off' | 'active';
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   accessLogFormat: 'compact' | 'standard';
+  /** `functionUrl`: Meta's webhook requests cost no API Gateway request and write no access log line. */
+  metaWebhookIngress: 'functionUrl' | 'httpApi';
+  /** `INFO`: Lambda writes START, END and REPORT lines for every invocation; `WARN`: none. */
+  systemLogLevel: 'WARN' | 'INFO';
+  /** 0: the inbound heartbeat is written on every delivery (as measured); else at most once per this many seconds
+   *  per warm webhook container. */
+  heartbeatSeconds: number;
   /** Memory per function (default: lib/resources.ts). */
   memoryMb?: Partial<Record<FunctionName, number>>;
   logRetentionDays: number;
@@ -117,10 +124,13 @@ export function kindCost(u: KindUsage, ctx: KindCostContext): { cost: Cost; logB
   const n = u.samples;
   const { settings } = ctx;
   const cost = zeroCost();
-  const units = Math.ceil(Math.max(1, u.apiRequestBytes / Math.max(1, u.apiRequests)) / PRICES.apiGateway.requestUnitBytes);
-  cost['API Gateway'] = (u.apiRequests / n) * units * PRICES.apiGateway.httpRequestsPerMillion / 1e6;
+  const viaApi = settings.metaWebhookIngress === 'httpApi';
+  const apiRequests = u.apiRequests + (viaApi ? u.webhookRequests : 0);
+  const apiBytes = u.apiRequestBytes + (viaApi ? u.webhookRequestBytes : 0);
+  const units = Math.ceil(Math.max(1, apiBytes / Math.max(1, apiRequests)) / PRICES.apiGateway.requestUnitBytes);
+  cost['API Gateway'] = (apiRequests / n) * units * PRICES.apiGateway.httpRequestsPerMillion / 1e6;
 
-  let logBytes = (u.apiRequests / n) * (ctx.shapes.accessLogBytes[settings.accessLogFormat] + PRICES.cloudwatchLogs.eventOverheadBytes);
+  let logBytes = (apiRequests / n) * (ctx.shapes.accessLogBytes[settings.accessLogFormat] + PRICES.cloudwatchLogs.eventOverheadBytes);
   const traced = settings.tracing === 'active';
   for (const [fn, inv] of Object.entries(u.lambda) as [FunctionName, Invocations][]) {
     const memoryMb = settings.memoryMb?.[fn] ?? functions[fn].memoryMb;
@@ -135,21 +145,52 @@ export function kindCost(u: KindUsage, ctx: KindCostContext): { cost: Cost; logB
       const bytes = log.bytes - (quiet ? log.infoBytes : 0) + (traced ? (lines - log.emfLines) * ctx.shapes.traceIdBytes : 0);
       logBytes += (bytes + lines * PRICES.cloudwatchLogs.eventOverheadBytes) / n;
     }
-    logBytes += perDelivery * platformLogBytes(billed, memoryMb, traced && ctx.sampled > 0);
+    if (settings.systemLogLevel === 'INFO') logBytes += perDelivery * platformLogBytes(billed, memoryMb, traced && ctx.sampled > 0);
   }
   const months = settings.logRetentionDays / 30;
   cost['CloudWatch Logs'] = (logBytes / GB) * (PRICES.cloudwatchLogs.ingestionGb + ctx.logCompression * months * PRICES.cloudwatchLogs.storageGbMonth);
 
   const d = u.dynamo;
-  cost['DynamoDB writes'] = ((d.writeUnits + d.indexWriteUnits + d.failedWriteUnits) / n) * PRICES.dynamodb.writeRequestUnitsPerMillion / 1e6;
+  // With an interval the heartbeat is a monthly figure (heartbeatCost), not a per-delivery one.
+  const heartbeat = settings.heartbeatSeconds > 0 ? 0 : d.heartbeatWriteUnits;
+  cost['DynamoDB writes'] = ((d.writeUnits + d.indexWriteUnits + d.failedWriteUnits + heartbeat) / n) * PRICES.dynamodb.writeRequestUnitsPerMillion / 1e6;
   cost['DynamoDB reads'] = (d.readUnits / n) * PRICES.dynamodb.readRequestUnitsPerMillion / 1e6;
 
   const jobs = Object.values(u.queueJobs).reduce((a, b) => a + (b ?? 0), 0);
   const sqsRequests = Object.values(u.sqs).reduce((a, b) => a + b, 0) + jobs * SERVICE_BEHAVIOUR.sqsEventSource.requestsPerBatch;
   cost.SQS = (sqsRequests / n) * PRICES.sqs.requestsPerMillion / 1e6;
   cost.S3 = ((u.s3.PutObject ?? 0) * PRICES.s3.putPer1000 + (u.s3.GetObject ?? 0) * PRICES.s3.getPer1000) / 1000 / n;
-  cost['X-Ray'] = traced ? (u.apiRequests / n) * ctx.sampled * PRICES.xray.tracesRecordedPerMillion / 1e6 : 0;
+  cost['X-Ray'] = traced ? ((u.apiRequests + u.webhookRequests) / n) * ctx.sampled * PRICES.xray.tracesRecordedPerMillion / 1e6 : 0;
   return { cost, logBytes };
+}
+
+/** HTTP requests a month (webhook and admin), whichever way they arrive. */
+function requestsPerMonth(m: Measurement, counts: Record<Kind, number>): number {
+  return (Object.keys(counts) as Kind[]).reduce((n, k) => n + counts[k] * ((m.kinds[k].apiRequests + m.kinds[k].webhookRequests) / m.kinds[k].samples), 0);
+}
+
+/**
+ * Dollars a month of heartbeat writes when it has an interval: each warm webhook container writes at most once per
+ * interval, and no more often than deliveries that carry an inbound message arrive. Warm containers: the webhook's
+ * requests a second times its billed seconds (Little's law), at least one.
+ */
+export function heartbeatCost(m: Measurement, counts: Record<Kind, number>, settings: Settings): number {
+  if (settings.heartbeatSeconds <= 0) return 0;
+  let deliveries = 0;
+  let units = 0;
+  let busySeconds = 0;
+  for (const k of Object.keys(counts) as Kind[]) {
+    const u = m.kinds[k];
+    const beats = u.dynamo.heartbeatWriteUnits / u.samples;
+    deliveries += beats > 0 ? counts[k] * (u.webhookRequests / u.samples) : 0;
+    units += counts[k] * beats;
+    const webhook = u.lambda.webhook;
+    if (webhook) busySeconds += counts[k] * (webhook.count / u.samples) * (billedMs(webhook, settings.memoryMb?.webhook ?? functions.webhook.memoryMb) / 1000);
+  }
+  if (deliveries === 0) return 0;
+  const containers = Math.max(1, Math.ceil(busySeconds / SECONDS_PER_MONTH));
+  const writes = Math.min(deliveries, containers * (SECONDS_PER_MONTH / settings.heartbeatSeconds));
+  return writes * (units / deliveries) * PRICES.dynamodb.writeRequestUnitsPerMillion / 1e6;
 }
 
 /** What the traffic consists of, in deliveries of each measured kind, a month. */
@@ -189,7 +230,7 @@ export interface FixedResources {
 
 export function monthlyCost(m: Measurement, t: Traffic, settings: Settings, shapes: LogShapes, fixedResources: FixedResources): MonthlyCost {
   const counts = deliveriesPerMonth(t);
-  const apiRequests = (Object.keys(counts) as Kind[]).reduce((n, k) => n + counts[k] * (m.kinds[k].apiRequests / m.kinds[k].samples), 0);
+  const apiRequests = requestsPerMonth(m, counts);
   const perSecond = apiRequests / SECONDS_PER_MONTH;
   const ctx: KindCostContext = { settings, shapes, logCompression: m.logCompression, sampled: settings.tracing === 'active' ? sampledShare(perSecond) : 0 };
   let variable = zeroCost();
@@ -212,6 +253,7 @@ export function monthlyCost(m: Measurement, t: Traffic, settings: Settings, shap
     }
     sqsRequests += (cost.SQS / PRICES.sqs.requestsPerMillion) * 1e6 * counts[k];
   }
+  variable['DynamoDB writes'] += heartbeatCost(m, counts, settings);
   const cardsRead = t.inboundPerMonth * t.cardShare * t.cardOcrShare * (t.ocrEngine === 'textract' ? 1 : t.autoWeakShare);
   variable.Textract = (cardsRead * PRICES.textract.detectDocumentTextPer1000Pages) / 1000;
 
@@ -246,13 +288,15 @@ export function monthlyCost(m: Measurement, t: Traffic, settings: Settings, shap
 /** Dollars per inbound text, per outbound send (with its three statuses) and per card (with its reply's), at `t`. */
 export function unitCosts(m: Measurement, t: Traffic, settings: Settings, shapes: LogShapes): { text: Cost; send: Cost; card: Cost } {
   const counts = deliveriesPerMonth(t);
-  const apiRequests = (Object.keys(counts) as Kind[]).reduce((n, k) => n + counts[k] * (m.kinds[k].apiRequests / m.kinds[k].samples), 0);
+  const apiRequests = requestsPerMonth(m, counts);
   const ctx: KindCostContext = { settings, shapes, logCompression: m.logCompression, sampled: settings.tracing === 'active' ? sampledShare(apiRequests / SECONDS_PER_MONTH) : 0 };
   const of = (k: Kind) => kindCost(m.kinds[k], ctx).cost;
   const texts = counts.textNew + counts.textReopen + counts.textOngoing;
   const text = texts > 0
     ? scale(add(scale(of('textNew'), counts.textNew), scale(of('textReopen'), counts.textReopen), scale(of('textOngoing'), counts.textOngoing)), 1 / texts)
     : zeroCost();
+  // The heartbeat's monthly writes, shared by the month's inbound texts.
+  if (texts > 0) text['DynamoDB writes'] += heartbeatCost(m, counts, settings) / texts;
   const statuses = scale(of('status'), 3);
   const card = add(of('cardQr'), statuses);
   card.Textract = t.cardOcrShare * (t.ocrEngine === 'textract' ? 1 : t.autoWeakShare) * PRICES.textract.detectDocumentTextPer1000Pages / 1000;

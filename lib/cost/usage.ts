@@ -39,6 +39,9 @@ export interface DynamoUsage {
   indexWriteUnits: number;
   /** Failed conditional writes: DynamoDB charges them, dynalite does not count them. */
   failedWriteUnits: number;
+  /** Writes of the inbound heartbeat (GET /status lastInboundAt), apart: measured on every delivery, written at
+   *  most once per heartbeatSeconds per container in AWS, which the model applies. */
+  heartbeatWriteUnits: number;
   byOperation: Record<string, number>;
 }
 
@@ -46,9 +49,12 @@ export interface KindUsage {
   kind: Kind;
   /** How many were sent; the figures are sums over them. */
   samples: number;
-  /** API Gateway requests that started it (webhook POSTs, admin POSTs) and their body bytes. */
+  /** Admin HTTP API requests that started it (POST /messages) and their body bytes. */
   apiRequests: number;
   apiRequestBytes: number;
+  /** Meta's webhook POSTs and their body bytes: through the webhook's function URL or the HTTP API (metaWebhookIngress). */
+  webhookRequests: number;
+  webhookRequestBytes: number;
   lambda: Partial<Record<FunctionName, Invocations>>;
   logs: Partial<Record<FunctionName, LogOutput>>;
   dynamo: DynamoUsage;

@@ -28,6 +28,8 @@ let sandbox: GraphSandbox;
 let doc: DynamoDBDocumentClient;
 /** Contact-table writes the stores sent, by operation. */
 let contactWrites: string[] = [];
+/** Every contact-table call, by command name. */
+let contactCalls: string[] = [];
 /** When set, the next call it matches fails once as DynamoDB's InternalServerError. */
 let failNext: ((command: string, input: { TableName?: string; Item?: { id?: unknown } }) => boolean) | undefined;
 /** Imported once the environment is set: the handler module builds its default deps at load. */
@@ -49,6 +51,7 @@ beforeAll(async () => {
       const write = /^(Put|Update|Delete|BatchWrite)(Item)?Command$/.exec(context.commandName ?? '');
       const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0];
       if (table === db.tableNames.contacts && write) contactWrites.push(write[1]!);
+      if (table === db.tableNames.contacts) contactCalls.push(context.commandName ?? '');
       if (failNext?.(context.commandName ?? '', input as { TableName?: string; Item?: { id?: unknown } })) {
         failNext = undefined;
         throw Object.assign(new Error('injected'), { name: 'InternalServerError', $fault: 'server' });
@@ -67,22 +70,24 @@ beforeEach(async () => {
   sandbox.reset();
   await db.reset();
   contactWrites = [];
+  contactCalls = [];
   failNext = undefined;
 });
 
 const contacts = () => createContactStore(doc, db.tableNames.contacts, { refreshMs: REFRESH_MS });
 const messages = () => createMessageStore(doc, db.tableNames.messages);
 
-function webhook() {
+/** A webhook with its own stores, as a new container has; pass one to reuse a warm container's. */
+function webhook(contactStore = contacts()) {
   return createWebhookHandler({
     secrets: { get: async () => TEST_APP_SECRET },
-    store: { contacts: contacts(), messages: messages(), archive: createDeliveryArchive(doc, db.tableNames.messages) },
+    store: { contacts: contactStore, messages: messages(), archive: createDeliveryArchive(doc, db.tableNames.messages) },
   });
 }
 
-async function text(minutes: number, customer: { name?: string; userId?: string; id?: string } = {}): Promise<void> {
+async function text(minutes: number, customer: { name?: string; userId?: string; id?: string } = {}, handler = webhook()): Promise<void> {
   const { delivery } = textDelivery({ phoneNumberId: DEFAULT_PHONE_NUMBER_ID, waId: WA_ID, name: 'Aigul', ...customer, text: `at ${minutes}`, timestamp: at(minutes) });
-  const result = await webhook()(deliveryEvent(metaJson(delivery), TEST_APP_SECRET));
+  const result = await handler(deliveryEvent(metaJson(delivery), TEST_APP_SECRET));
   expect(result.statusCode).toBe(200);
 }
 
@@ -102,6 +107,36 @@ describe('contact writes with contactRefreshMinutes', () => {
     await text(61);
     expect(contactWrites).toEqual(['Update']);
     expect((await profile())?.lastInboundAt).toBe(at(61).toISOString());
+  });
+
+  it('within the interval the known contact costs one consistent read of its profile: no alias is looked up', async () => {
+    await text(0, { userId: 'KG.555' });
+    contactCalls = [];
+    await text(5, { userId: 'KG.555' });
+    expect(contactCalls).toEqual(['GetItemCommand']);
+  });
+
+  it('a warm container that read the profile a moment ago skips the read too; a changed name reads and writes', async () => {
+    const warm = webhook();
+    await text(0, { userId: 'KG.555' }, warm);
+    await text(1, { userId: 'KG.555' }, warm);
+    contactCalls = [];
+    await text(2, { userId: 'KG.555' }, warm);
+    await text(3, { userId: 'KG.555' }, warm);
+    expect(contactCalls).toEqual([]);
+    await text(4, { userId: 'KG.555', name: 'Aigul K' }, warm);
+    expect(contactCalls).toContain('UpdateItemCommand');
+    expect(await contacts().get('KG.555')).toMatchObject({ name: 'Aigul K', lastInboundAt: at(4).toISOString() });
+  });
+
+  it('a known BSUID with a new number is looked up and gets the new number\'s aliases on the same contact', async () => {
+    await text(0, { userId: 'KG.555' });
+    contactCalls = [];
+    const { delivery } = textDelivery({ phoneNumberId: DEFAULT_PHONE_NUMBER_ID, waId: '996700999888', userId: 'KG.555', name: 'Aigul', text: 'new phone', timestamp: at(5) });
+    expect((await webhook()(deliveryEvent(metaJson(delivery), TEST_APP_SECRET))).statusCode).toBe(200);
+    expect(contactCalls.filter((c) => c === 'QueryCommand')).toHaveLength(2);
+    expect(contactCalls).toContain('BatchWriteItemCommand');
+    expect(await contacts().findByPhone('+996700999888')).toEqual([expect.objectContaining({ id: 'KG.555', waId: '996700999888' })]);
   });
 
   it('a new profile name or a new BSUID is written at once, with the newest lastInboundAt', async () => {

@@ -26,7 +26,6 @@ describe('the catalogue', () => {
       SignatureRejections: [],
       QuarantinedDeliveries: [],
       DuplicatesSkipped: [],
-      WebhookHandlingTime: [],
       CardResults: ['result'],
       CardEndToEndTime: [],
       GraphErrors: ['code'],

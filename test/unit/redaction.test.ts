@@ -175,6 +175,23 @@ describe('a real Powertools logger (adapters/runtime/logger.ts) writing to stdou
     return import('../../lambdas/adapters/runtime/logger.js');
   }
 
+  it('the compact Lambda context (the default) names the request, not the function; LOG_LAMBDA_CONTEXT=full adds it all', async () => {
+    const context = { functionName: 'WhatsAppBusiness-webhook', awsRequestId: 'lambda-req-9', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:x', memoryLimitInMB: '512', functionVersion: '$LATEST' };
+    for (const [env, expected] of [
+      [{}, { function_request_id: 'lambda-req-9' }],
+      [{ LOG_LAMBDA_CONTEXT: 'full' }, { function_request_id: 'lambda-req-9', function_name: 'WhatsAppBusiness-webhook', function_arn: context.invokedFunctionArn, function_memory_size: '512' }],
+    ] as const) {
+      lines = [];
+      const { createLogger } = await freshLogger(env);
+      const log = createLogger({ serviceName: 'webhook' });
+      log.addContext(context as never);
+      log.info('hello');
+      const item = JSON.parse(lines[0]!) as Record<string, unknown>;
+      expect(item).toMatchObject({ service: 'webhook', ...expected });
+      if (!('function_name' in expected)) for (const key of ['function_name', 'function_arn', 'function_memory_size']) expect(item).not.toHaveProperty(key);
+    }
+  });
+
   it('never prints a token, secret or signature: message, extra keys, Error with cause, GraphError, headers', async () => {
     const { createLogger, redactSecretValues } = await freshLogger();
     const log = createLogger({ serviceName: 'webhook' });
@@ -237,7 +254,7 @@ describe('a real Powertools logger (adapters/runtime/logger.ts) writing to stdou
     logger.info('after a failed invocation');
     const items = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((i) => 'level' in i);
     expect(items.map((i) => i['message'])).toEqual(['handling', 'record', 'after record', 'between invocations', 'handling', 'record', 'after record', 'after a failed invocation']);
-    expect(items[0]).toMatchObject({ request_id: 'api-req-1', cold_start: true, function_name: 'WhatsAppBusiness-webhook', function_request_id: 'lambda-req-1' });
+    expect(items[0]).toMatchObject({ request_id: 'api-req-1', cold_start: true, function_request_id: 'lambda-req-1' });
     expect(items[1]).toMatchObject({ queue_message_id: 'q-1', message_id: 'wamid.A', contact_id: 'US.1', request_id: 'api-req-1' });
     expect(items[2]).toMatchObject({ request_id: 'api-req-1', message_ids: ['wamid.A'] });
     expect(items[2]).not.toHaveProperty('queue_message_id');

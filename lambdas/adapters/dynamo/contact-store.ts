@@ -11,7 +11,7 @@ import {
   type Alias,
 } from '../../domain/shared/contact-identity.js';
 import type { CardContactPlan } from '../../domain/cards/card-contact.js';
-import type { Channel } from '../../domain/shared/model.js';
+import type { Channel, ProviderUser } from '../../domain/shared/model.js';
 import { InvalidCursor, type ContactRecord, type ContactSighting, type ContactStore } from '../../domain/shared/ports.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
@@ -58,6 +58,37 @@ export interface ContactStoreOptions {
   refreshMs?: number;
 }
 
+/** How long a container trusts a profile it read: a conversation's next messages, not a day's. */
+export const RECENT_PROFILE_MS = 5 * 60_000;
+const RECENT_PROFILES_MAX = 5_000;
+
+/** A small time-bounded map of profiles by contact id; the oldest entry goes first when it is full. */
+class RecentProfiles {
+  private readonly entries = new Map<string, { profile: ContactRecord; until: number }>();
+  constructor(private readonly ttlMs: number) {}
+  get(id: string): ContactRecord | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.profile;
+    this.entries.delete(id);
+    return undefined;
+  }
+  set(id: string, profile: ContactRecord): void {
+    if (this.ttlMs <= 0) return;
+    this.entries.delete(id);
+    if (this.entries.size >= RECENT_PROFILES_MAX) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(id, { profile, until: Date.now() + this.ttlMs });
+  }
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
+}
+
+/** The profile was made or last written for these ids: the user id and wa_id the sighting carries are stored. */
+function sameIds(stored: ContactRecord, user: ProviderUser): boolean {
+  return (!user.userId || stored.userId === user.userId) && (!user.waId || stored.waId === user.waId);
+}
+
 /** CONTACT_REFRESH_MINUTES (the stack sets it from the `contactRefreshMinutes` context parameter). */
 export function contactRefreshMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.CONTACT_REFRESH_MINUTES?.trim();
@@ -69,6 +100,10 @@ export function contactRefreshMsFromEnv(env: NodeJS.ProcessEnv = process.env): n
 
 export function createContactStore(db: DynamoDBDocumentClient, tableName: string, options: ContactStoreOptions = {}): ContactStore & ContactStoreExtras & CardContactStore {
   const refreshMs = options.refreshMs ?? contactRefreshMsFromEnv();
+  // Profiles this container read and found holding a sighting, kept a few minutes: the next messages of the same
+  // conversation skip the read too (at steady traffic, a read unit and a call per text). What they may miss is
+  // another container's write in those minutes, which the refresh interval already allows for.
+  const recent = new RecentProfiles(refreshMs > 0 ? Math.min(refreshMs, RECENT_PROFILE_MS) : 0);
   async function idsByAlias(pk: string): Promise<string[]> {
     const out = await db.send(
       new QueryCommand({
@@ -164,13 +199,25 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
     async upsert(sighting) {
       const lookups = lookupAliases(sighting.user);
       if (!lookups.length) return undefined;
-      // With a refresh interval, the profile the ids most likely name is read beside the lookups (a strongly
-      // consistent read: a skipped write must be judged on the latest profile), so an unchanged one costs no write.
+      // With a refresh interval, the profile the ids most likely name is read first (strongly consistent: a skipped
+      // write must be judged on the latest profile). When it names the same ids, it is the contact and its aliases
+      // are in place: it exists only if no other contact held its most specific alias when it was made, and
+      // aliases are written before the profile. Then nothing is looked up, and it is written only if the sighting
+      // adds something (a newer lastInboundAt past the interval, a new name).
       const likely = contactIdFor(sighting.channel, sighting.user);
-      const [found, likelyProfile] = await Promise.all([
-        Promise.all(lookups.map((a) => idsByAlias(aliasPk(sighting.channel, a)))),
-        refreshMs > 0 && likely ? get(likely, true) : undefined,
-      ]);
+      const cached = likely ? recent.get(likely) : undefined;
+      if (cached && sameIds(cached, sighting.user) && sightingIsStored(cached, sighting, refreshMs)) return likely;
+      const likelyProfile = refreshMs > 0 && likely ? await get(likely, true) : undefined;
+      if (likely && likelyProfile && sameIds(likelyProfile, sighting.user)) {
+        if (sightingIsStored(likelyProfile, sighting, refreshMs)) {
+          recent.set(likely, likelyProfile);
+          return likely;
+        }
+        recent.delete(likely);
+        await updateProfile(likely, sighting);
+        return likely;
+      }
+      const found = await Promise.all(lookups.map((a) => idsByAlias(aliasPk(sighting.channel, a))));
       // The most specific alias that resolves decides: a contact first seen by phone keeps its id.
       const existing = found.find((ids) => ids.length)?.[0];
       const id = existing ?? contactIdFor(sighting.channel, sighting.user);

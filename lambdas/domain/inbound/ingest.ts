@@ -52,6 +52,23 @@ export interface IngestSummary {
   jobs: number;
 }
 
+/**
+ * The summary without its zero counts, for the one log line each delivery writes: most deliveries hold one message
+ * or one status, and a line per delivery is a measurable part of what a message costs (README "What it costs").
+ */
+export function summaryForLog(summary: IngestSummary): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(summary)) {
+    if (typeof value === 'number') {
+      if (value) out[key] = value;
+      continue;
+    }
+    const counts = Object.fromEntries(Object.entries(value as Record<string, number>).filter(([, n]) => n));
+    if (Object.keys(counts).length) out[key] = counts;
+  }
+  return out;
+}
+
 export async function ingestDelivery(delivery: ParsedDelivery, deps: IngestDeps): Promise<IngestSummary> {
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const limit = deps.concurrency ?? INGEST_CONCURRENCY;

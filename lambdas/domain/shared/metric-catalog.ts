@@ -97,14 +97,6 @@ export const METRICS = {
     stats: ['Sum'],
     emittedBy: 'webhook (handlers/webhook.ts)',
   },
-  WebhookHandlingTime: {
-    unit: 'Milliseconds',
-    dimensions: [],
-    description: 'Time from receiving a POST delivery to answering it (verify, parse, store, enqueue)',
-    row: 'traffic',
-    stats: ['p50', 'p99'],
-    emittedBy: 'webhook (handlers/webhook.ts)',
-  },
   ColdStart: {
     unit: 'Count',
     dimensions: ['function_name'],
