@@ -139,7 +139,10 @@ export function recordAws(
         } else t.readUnits += consumed?.CapacityUnits ?? 0;
         return out;
       } catch (error) {
-        if (isWrite && (error as Error).name === 'ConditionalCheckFailedException') t.failedWriteUnits += writeUnitsOf(before);
+        if (isWrite && (error as Error).name === 'ConditionalCheckFailedException') {
+          if (key?.['pk']?.S === HEARTBEAT_PK) t.heartbeatWriteUnits += writeUnitsOf(before);
+          else t.failedWriteUnits += writeUnitsOf(before);
+        }
         throw error;
       }
     },

@@ -49,8 +49,9 @@ function lambdaContext(fn: FunctionName, n: number): Context {
   };
 }
 
-export async function measureDeliveries(options: { ongoingSamples?: number } = {}): Promise<Measurement> {
+export async function measureDeliveries(options: { ongoingSamples?: number; conversationLength?: number } = {}): Promise<Measurement> {
   const ongoingSamples = options.ongoingSamples ?? 40;
+  const conversationLength = options.conversationLength ?? 5;
   // DynamoDB in a process of its own, so this process's CPU time is the handlers' (and their SDK clients').
   const dynalite = await dynaliteProcess();
   const tableNames = Object.fromEntries(Object.keys(tables).map((t) => [t, `${PREFIX}-${t}`])) as Record<TableName, string>;
@@ -191,7 +192,7 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
     const start = Date.now() - 6 * 60 * MINUTE;
     const regular = customer(1);
     // Warm every handler and client once, outside the tallies (Lambda's cold start is its own line).
-    current = { kind: 'textNew', samples: 0, ...noRequests(), lambda: {}, logs: {}, ...emptyTally(), graphCalls: 0, queueJobs: {} };
+    current = scratch();
     await post('webhook', text(customer(99), '/help', new Date(start)));
     await drain('outbound');
     current = undefined;
@@ -201,11 +202,23 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
       textMessageId = delivery.messageId;
       await post('webhook', deliveryEvent(metaJson(delivery.delivery), APP_SECRET));
     });
-    await measure('textOngoing', ongoingSamples, (i) => post('webhook', text(regular, `And what does it cost for ${i + 2} boxes?`, new Date(start + (i + 1) * MINUTE))).then(() => undefined));
-    // The same deliveries again with the recorder off, for their times alone: its image reads run in this process.
+    // Conversations of conversationLength texts a minute apart, interleaved: each customer opened one (outside
+    // the tallies), and the rest are measured, so the warm container's recent-profile reads hit as they would.
+    const conversations = async (first: number, words: string) => {
+      const talkers = Array.from({ length: Math.ceil(ongoingSamples / Math.max(1, conversationLength - 1)) }, (_, i) => customer(first + i));
+      current = scratch();
+      for (const c of talkers) await post('webhook', text(c, 'Hello', new Date(start)));
+      current = undefined;
+      await measure('textOngoing', ongoingSamples, (i) => {
+        const round = Math.floor(i / talkers.length) + 1;
+        return post('webhook', text(talkers[i % talkers.length]!, `${words} ${round}`, new Date(start + round * MINUTE))).then(() => undefined);
+      });
+    };
+    await conversations(100, 'And what does it cost for boxes:');
+    // The same again with the recorder off, for their times alone: its image reads run in this process.
     const counted = kinds.textOngoing;
     recording = false;
-    await measure('textOngoing', ongoingSamples, (i) => post('webhook', text(regular, `And for ${i + 2} pallets?`, new Date(start + (i + 1) * MINUTE + 30_000))).then(() => undefined));
+    await conversations(200, 'And for pallets:');
     recording = true;
     kinds.textOngoing = { ...counted, lambda: kinds.textOngoing.lambda };
     await measure('textReopen', 1, () => post('webhook', text(regular, 'Hi again, is my order ready?', new Date(start + 4 * 60 * MINUTE))).then(() => undefined));
@@ -257,6 +270,8 @@ export async function measureDeliveries(options: { ongoingSamples?: number } = {
 }
 
 const noRequests = () => ({ apiRequests: 0, apiRequestBytes: 0, webhookRequests: 0, webhookRequestBytes: 0 });
+/** A tally nobody reads: for deliveries that set the stage outside the measured ones. */
+const scratch = (): KindUsage => ({ kind: 'textNew', samples: 0, ...noRequests(), lambda: {}, logs: {}, ...emptyTally(), graphCalls: 0, queueJobs: {} });
 
 /** dynalite (in memory) in a child process. */
 async function dynaliteProcess(): Promise<{ endpoint: string; close(): Promise<void> }> {

@@ -53,7 +53,7 @@ const traffic: Traffic = {
 async function measure(env: Record<string, string>): Promise<Measurement> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./cost-child.ts', import.meta.url))], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_NO_WARNINGS: '1', ...env },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_NO_WARNINGS: '1', COST_CONVERSATION_LENGTH: String(traffic.conversationLength), ...env },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
