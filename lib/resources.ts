@@ -347,6 +347,13 @@ export const cardPipeline = {
  *   the standard fields).
  * contactRefreshMinutes: how far a contact's stored lastInboundAt may lag its newest message before the webhook
  *   rewrites the profile (0: on every newer message); the 24-hour window is decided from the messages either way.
+ * heartbeatSeconds: how far GET /status `lastInboundAt` may lag the newest inbound message (0: every delivery writes).
+ * systemLogLevel: Lambda's system log level (JSON log format): `WARN` leaves out the START, END and REPORT lines
+ *   of every invocation (a third of a text's log bytes; Lambda's metrics carry duration, errors and timeouts);
+ *   `INFO` keeps them (Lambda's text format, as before).
+ * metaWebhookIngress: `functionUrl` serves Meta's webhook (and its GET handshake, /health) from the webhook
+ *   function's own URL, which costs nothing per request; `httpApi` routes it through the HTTP API ($1.00 a
+ *   million, with the API's per-route throttling and access log). Admin and Wazzup24 routes stay on the HTTP API.
  */
 export const costControls = {
   tracing: 'off',
@@ -354,6 +361,9 @@ export const costControls = {
   logLambdaContext: 'compact',
   accessLogFormat: 'compact',
   contactRefreshMinutes: 60,
+  heartbeatSeconds: 60,
+  systemLogLevel: 'WARN',
+  metaWebhookIngress: 'functionUrl',
 } as const;
 
 export const COST_CONTROL_CHOICES = {
@@ -361,6 +371,8 @@ export const COST_CONTROL_CHOICES = {
   logLevel: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
   logLambdaContext: ['compact', 'full'],
   accessLogFormat: ['compact', 'standard'],
+  systemLogLevel: ['WARN', 'INFO'],
+  metaWebhookIngress: ['functionUrl', 'httpApi'],
 } as const;
 
 export type OcrEngineName = (typeof cardPipeline.ocrEngines)[number];

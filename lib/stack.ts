@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, Validations, type App, type StackProps } from 'aws-cdk-lib';
+import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -24,7 +25,7 @@ import type { RouteThrottle } from './resources.js';
 export const STACK_NAME = 'WhatsAppBusiness';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The path Meta's dashboard must point at (Callback URL = ApiUrl + this). */
+/** The path Meta's dashboard must point at (Callback URL = the WebhookUrl output: the function URL or ApiUrl + this). */
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
 
 export const DEFAULT_LOG_RETENTION_DAYS = RetentionDays.ONE_MONTH;
@@ -120,6 +121,8 @@ export class WhatsAppBusinessStack extends Stack {
   public readonly secrets: ReadonlyMap<string, AppSecret>;
   public readonly functions: ReadonlyMap<string, LambdaFunction>;
   public readonly api: WebApi;
+  /** The webhook function's URL when it serves Meta's webhook (context metaWebhookIngress=functionUrl). */
+  public readonly webhookUrl: FunctionUrl | undefined;
   public readonly settings: StackSettings;
   public readonly alerts: Alerts;
   public readonly tokenLifecycle: TokenLifecycle | undefined;
@@ -172,6 +175,8 @@ export class WhatsAppBusinessStack extends Stack {
         logRetention: settings.logRetention,
         environment,
         tracing: settings.cost.tracing,
+        systemLogLevel: settings.cost.systemLogLevel,
+        logLevel: settings.cost.logLevel,
         ...(name === 'cardWorker' ? { bundling: cardWorkerBundling() } : {}),
       });
       for (const [tableName, access] of Object.entries(spec.tables)) {
@@ -220,8 +225,17 @@ export class WhatsAppBusinessStack extends Stack {
     this.secrets = secrets;
     this.functions = functions;
     this.queues = queues;
+    // Meta's webhook on the webhook function's own URL (context metaWebhookIngress): its routes leave the HTTP API.
+    const webhookRoute = model.routes.find((r) => r.method === 'POST' && r.path === WEBHOOK_PATH);
+    if (!webhookRoute) throw new Error(`no route POST ${WEBHOOK_PATH} in the resources`);
+    const webhookFunction = functions.get(webhookRoute.function);
+    if (!webhookFunction) throw new Error(`route POST ${WEBHOOK_PATH} names unknown function "${webhookRoute.function}"`);
+    const onUrl = settings.cost.metaWebhookIngress === 'functionUrl';
+    this.webhookUrl = onUrl ? webhookFunction.serveFromUrl('Meta') : undefined;
+    const webhookCallbackUrl = this.webhookUrl ? `${this.webhookUrl.url}${WEBHOOK_PATH.slice(1)}` : undefined;
+    if (webhookCallbackUrl) functions.get('diagnose')?.addEnvironment('WEBHOOK_CALLBACK_URL', webhookCallbackUrl);
     this.api = new WebApi(this, 'Http', {
-      routes: model.routes,
+      routes: model.routes.filter((r) => !(onUrl && r.path === WEBHOOK_PATH)),
       functions: Object.fromEntries(functions),
       throttle: settings.throttle,
       routeThrottles: settings.routeThrottles,
@@ -252,15 +266,22 @@ export class WhatsAppBusinessStack extends Stack {
       ? new CardPipeline(this, 'CardPipeline', { worker: cardWorker, mediaExpiryDays: readMediaExpiryDays(this), ocrEngine: readOcrEngine(this) })
       : undefined;
 
-    this.dashboard = new OperationsDashboard(this, 'Dashboard', { api: this.api, functions, queues, tables });
-    const webhookRoute = model.routes.find((r) => r.method === 'POST' && r.path === WEBHOOK_PATH);
-    if (!webhookRoute) throw new Error(`no route POST ${WEBHOOK_PATH} in the resources`);
+    const webhookUrlFunction = this.webhookUrl ? webhookFunction : undefined;
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      api: this.api,
+      functions,
+      queues,
+      tables,
+      systemLogLevel: settings.cost.systemLogLevel,
+      ...(webhookUrlFunction ? { webhookUrlFunction } : {}),
+    });
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       alerts: this.alerts,
       api: this.api,
       functions,
       queues,
       webhookFunction: webhookRoute.function,
+      ...(webhookUrlFunction ? { webhookUrlFunction } : {}),
     });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
@@ -273,7 +294,7 @@ export class WhatsAppBusinessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', {
-      value: `${this.api.url}${WEBHOOK_PATH}`,
+      value: webhookCallbackUrl ?? `${this.api.url}${WEBHOOK_PATH}`,
       description: 'Callback URL for Meta > WhatsApp > Configuration > Webhook',
     });
     for (const [name, secret] of secrets) {

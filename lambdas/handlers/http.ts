@@ -1,8 +1,16 @@
-// API Gateway HTTP API (payload v2) helpers shared by the handlers: decode a request, encode a response.
+// API Gateway HTTP API and Lambda function URL (payload v2) helpers shared by the handlers: decode a request, encode a response.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/**
+ * `METHOD /path` of a request: the HTTP API's route key, or for a Lambda function URL (whose events are the same
+ * payload with the route key `$default`) the method and path the caller used.
+ */
+export function routeOf(event: HttpEvent): string {
+  return event.routeKey === '$default' ? `${event.requestContext.http.method} ${event.rawPath}` : event.routeKey;
+}
 
 export function json(statusCode: number, body: unknown): HttpResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };

@@ -1,4 +1,5 @@
-// Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST).
+// Webhook Lambda: GET /health, the Meta verification handshake, and signed deliveries (POST), through the HTTP API
+// or the function's own URL (context metaWebhookIngress).
 // Thin by design: decode the event, call the domain (who may post: domain/inbound/webhook-auth.ts), encode the answer.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -11,7 +12,7 @@ import { ingestStoresFromEnv, type IngestStores } from '../adapters/dynamo/inges
 import { lambdaEntry } from '../adapters/runtime/lambda-entry.js';
 import { metricSink, metricsMiddleware } from '../adapters/runtime/metrics.js';
 import { createSecretReader, type SecretReader } from '../adapters/secrets/secrets.js';
-import { bodyBytes, fail, header, json, MAX_BODY_BYTES, rawBody, text, tooLarge, type HttpEvent, type HttpResult } from './http.js';
+import { bodyBytes, fail, header, json, MAX_BODY_BYTES, rawBody, routeOf, text, tooLarge, type HttpEvent, type HttpResult } from './http.js';
 
 export interface WebhookDeps {
   secrets: Pick<SecretReader, 'get'>;
@@ -78,8 +79,9 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
   }
 
   return async (event) => {
+    const route = routeOf(event);
     try {
-      switch (event.routeKey) {
+      switch (route) {
         case 'GET /health':
           return json(200, { status: 'ok' });
         case 'GET /webhooks/whatsapp':
@@ -93,12 +95,12 @@ export function createWebhookHandler(deps: WebhookDeps): (event: HttpEvent) => P
           }
         }
         default:
-          return fail(404, `no route ${event.routeKey}`);
+          return fail(404, `no route ${route}`);
       }
     } catch (error) {
       // Storage or secret failure: answer 500 so Meta redelivers; the idempotent writes make that safe.
-      logger.error('webhook request failed', { routeKey: event.routeKey, error: error as Error });
-      if (event.routeKey === 'GET /webhooks/whatsapp') return fail(500, 'the verify token could not be read; verify the webhook again in a minute');
+      logger.error('webhook request failed', { routeKey: route, error: error as Error });
+      if (route === 'GET /webhooks/whatsapp') return fail(500, 'the verify token could not be read; verify the webhook again in a minute');
       return fail(500, 'the delivery could not be stored; Meta will retry it');
     }
   };

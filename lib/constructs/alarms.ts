@@ -41,6 +41,22 @@ export interface OperationsAlarmsProps {
   readonly queues: ReadonlyMap<string, WorkQueue>;
   /** The function behind POST /webhooks/whatsapp (resources.ts name). */
   readonly webhookFunction: string;
+  /** The webhook function when Meta calls its function URL: its URL requests count with the API's. */
+  readonly webhookUrlFunction?: LambdaFunction;
+}
+
+/** 5xx answers and requests over 5 minutes: the HTTP API's, plus the webhook function URL's when it has one. */
+export function serverErrorMetrics(api: WebApi, urlFunction: LambdaFunction | undefined, period: Duration): { errors: IMetric; requests: IMetric } {
+  const http = api.api;
+  const errors = http.metricServerError({ statistic: 'Sum', period });
+  const requests = http.metricCount({ statistic: 'Sum', period });
+  if (!urlFunction) return { errors, requests };
+  const url = (name: string) => urlFunction.function.metric(name, { statistic: 'Sum', period });
+  // FILL: a stage or URL without traffic in a period has no data point, which would blank the whole sum.
+  return {
+    errors: new MathExpression({ expression: 'FILL(a, 0) + FILL(b, 0)', usingMetrics: { a: errors, b: url('Url5xxCount') }, period, label: '5xx' }),
+    requests: new MathExpression({ expression: 'FILL(c, 0) + FILL(d, 0)', usingMetrics: { c: requests, d: url('UrlRequestCount') }, period, label: 'requests' }),
+  };
 }
 
 /**
@@ -77,7 +93,7 @@ export class OperationsAlarms extends Construct {
       );
     }
 
-    const http = props.api.api;
+    const server = serverErrorMetrics(props.api, props.webhookUrlFunction, fiveMinutes);
     add(
       'ApiServerErrorRate',
       new Alarm(this, 'ApiServerErrorRate', {
@@ -87,10 +103,7 @@ export class OperationsAlarms extends Construct {
           'logs ("errors by code" query in the README, Operating it); a missing app secret shows as "app secret is empty".',
         metric: new MathExpression({
           expression: `IF(requests >= ${ALARM_THRESHOLDS.apiMinRequests}, 100 * errors / requests, 0)`,
-          usingMetrics: {
-            errors: http.metricServerError({ statistic: 'Sum', period: fiveMinutes }),
-            requests: http.metricCount({ statistic: 'Sum', period: fiveMinutes }),
-          },
+          usingMetrics: server,
           label: '5xx percent',
           period: fiveMinutes,
         }),

@@ -31,6 +31,9 @@ export const CONTEXT_PARAMETERS = {
   accessLogFormat: 'API access log line: compact or standard',
   ocrEngine: 'card OCR: auto (tesseract, Textract when weak and Latin), tesseract, textract or none',
   contactRefreshMinutes: 'how far a contact profile lastInboundAt may lag its newest message (0-1440)',
+  heartbeatSeconds: 'how far GET /status lastInboundAt may lag the newest inbound message (0-3600)',
+  systemLogLevel: "Lambda's own log lines (START, END, REPORT): WARN drops them, INFO keeps them",
+  metaWebhookIngress: "where Meta's webhook arrives: functionUrl (a Lambda function URL) or httpApi",
   ...(Object.fromEntries(
     Object.keys(routeThrottles).flatMap((name) => [
       [`${name}RateLimit`, `throttling of the ${name} routes (requests/s)`],

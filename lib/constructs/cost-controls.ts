@@ -6,7 +6,7 @@ import { contextChoice, contextInt } from './context.js';
 
 type Choices = typeof COST_CONTROL_CHOICES;
 
-export type CostSettings = { -readonly [K in keyof Choices]: Choices[K][number] } & { contactRefreshMinutes: number };
+export type CostSettings = { -readonly [K in keyof Choices]: Choices[K][number] } & { contactRefreshMinutes: number; heartbeatSeconds: number };
 
 function choice<K extends keyof Choices>(scope: IConstruct, name: K): Choices[K][number] {
   return contextChoice(scope, name, COST_CONTROL_CHOICES[name] as readonly Choices[K][number][], costControls[name]);
@@ -18,7 +18,10 @@ export function readCostSettings(scope: IConstruct): CostSettings {
     logLevel: choice(scope, 'logLevel'),
     logLambdaContext: choice(scope, 'logLambdaContext'),
     accessLogFormat: choice(scope, 'accessLogFormat'),
+    systemLogLevel: choice(scope, 'systemLogLevel'),
+    metaWebhookIngress: choice(scope, 'metaWebhookIngress'),
     contactRefreshMinutes: contextInt(scope, 'contactRefreshMinutes', costControls.contactRefreshMinutes, 0, 1440),
+    heartbeatSeconds: contextInt(scope, 'heartbeatSeconds', costControls.heartbeatSeconds, 0, 3600),
   };
 }
 
@@ -27,6 +30,7 @@ export function costEnvironment(settings: CostSettings): Record<string, string> 
   return {
     POWERTOOLS_LOG_LEVEL: settings.logLevel,
     CONTACT_REFRESH_MINUTES: String(settings.contactRefreshMinutes),
+    HEARTBEAT_SECONDS: String(settings.heartbeatSeconds),
     ...(settings.logLambdaContext === 'full' ? { LOG_LAMBDA_CONTEXT: 'full' } : {}),
   };
 }

@@ -32,6 +32,10 @@ export interface OperationsDashboardProps {
   readonly queues: ReadonlyMap<string, WorkQueue>;
   readonly tables: ReadonlyMap<string, DataTable>;
   readonly dashboardName?: string;
+  /** The webhook function when Meta calls its function URL: its URL requests are graphed beside the API's. */
+  readonly webhookUrlFunction?: LambdaFunction;
+  /** `INFO`: Lambda's REPORT lines exist, so a Logs Insights widget shows cold starts and init durations. */
+  readonly systemLogLevel?: 'WARN' | 'INFO';
 }
 
 const DEFAULT_PERIOD = Duration.minutes(5);
@@ -79,23 +83,30 @@ export class OperationsDashboard extends Construct {
     }
   }
 
-  private trafficWidgets({ api }: OperationsDashboardProps): IWidget[] {
+  private trafficWidgets({ api, webhookUrlFunction }: OperationsDashboardProps): IWidget[] {
     const http = api.api;
+    const url = (name: string, statistic: string, label: string) =>
+      webhookUrlFunction ? [webhookUrlFunction.function.metric(name, { statistic, label: `webhook URL ${label}`, period: DEFAULT_PERIOD })] : [];
     return [
       new GraphWidget({
-        title: 'API requests, 4xx, 5xx',
+        title: webhookUrlFunction ? 'API and webhook URL requests, 4xx, 5xx' : 'API requests, 4xx, 5xx',
         left: [
           http.metricCount({ statistic: 'Sum', label: 'requests', period: DEFAULT_PERIOD }),
           http.metricClientError({ statistic: 'Sum', label: '4xx', period: DEFAULT_PERIOD }),
           http.metricServerError({ statistic: 'Sum', label: '5xx', period: DEFAULT_PERIOD }),
+          ...url('UrlRequestCount', 'Sum', 'requests'),
+          ...url('Url4xxCount', 'Sum', '4xx'),
+          ...url('Url5xxCount', 'Sum', '5xx'),
         ],
         ...GRAPH,
       }),
       new GraphWidget({
-        title: 'API latency p50 / p99 (ms)',
+        title: webhookUrlFunction ? 'API and webhook URL latency p50 / p99 (ms)' : 'API latency p50 / p99 (ms)',
         left: [
           http.metricLatency({ statistic: 'p50', label: 'p50', period: DEFAULT_PERIOD }),
           http.metricLatency({ statistic: 'p99', label: 'p99', period: DEFAULT_PERIOD }),
+          ...url('UrlRequestLatency', 'p50', 'p50'),
+          ...url('UrlRequestLatency', 'p99', 'p99'),
         ],
         ...GRAPH,
       }),
@@ -113,17 +124,22 @@ export class OperationsDashboard extends Construct {
       perFunction('Lambda duration p99 (ms)', (fn, name) =>
         fn.function.metricDuration({ statistic: 'p99', label: name, period: DEFAULT_PERIOD }),
       ),
-      new LogQueryWidget({
-        title: 'Cold starts: count and init duration p50 / p99 (ms)',
-        logGroupNames: fns.map(([, fn]) => fn.logGroup.logGroupName),
-        queryLines: [
-          'filter @type = "REPORT" and ispresent(@initDuration)',
-          'stats count() as coldStarts, pct(@initDuration, 50) as initP50, pct(@initDuration, 99) as initP99 by @log',
-        ],
-        width: 16,
-        height: 6,
-      }),
     ];
+    // REPORT lines exist only at system log level INFO; the ColdStart metric counts cold starts either way.
+    if (props.systemLogLevel === 'INFO') {
+      widgets.push(
+        new LogQueryWidget({
+          title: 'Cold starts: count and init duration p50 / p99 (ms)',
+          logGroupNames: fns.map(([, fn]) => fn.logGroup.logGroupName),
+          queryLines: [
+            'filter @type = "REPORT" and ispresent(@initDuration)',
+            'stats count() as coldStarts, pct(@initDuration, 50) as initP50, pct(@initDuration, 99) as initP99 by @log',
+          ],
+          width: 16,
+          height: 6,
+        }),
+      );
+    }
     widgets.push(...this.queueWidgets([...props.queues], 'Queues'));
     const tables = [...props.tables];
     if (tables.length) {

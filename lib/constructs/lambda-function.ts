@@ -1,6 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, FunctionUrlAuthType, LoggingFormat, Runtime, SystemLogLevel, Tracing, type CfnFunction, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -27,6 +27,14 @@ export interface LambdaFunctionProps {
   readonly tracing?: 'off' | 'active';
   /** What a function ships beyond the one JavaScript bundle (the card worker: native sharp, tesseract files). */
   readonly bundling?: ExtraBundling;
+  /**
+   * `WARN`: Lambda's JSON log format with system logs at WARN, which leaves out the START, END and REPORT lines of
+   * every invocation; the application level is `logLevel` (Powertools honours it as AWS_LAMBDA_LOG_LEVEL).
+   * `INFO` (the default): the text format, with those lines.
+   */
+  readonly systemLogLevel?: 'WARN' | 'INFO';
+  /** POWERTOOLS_LOG_LEVEL of the function, mirrored as Lambda's application log level in the JSON format. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface ExtraBundling {
@@ -76,6 +84,9 @@ export class LambdaFunction extends Construct {
       timeout: Duration.seconds(props.timeoutSeconds),
       tracing: props.tracing === 'active' ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup: this.logGroup,
+      ...(props.systemLogLevel === 'WARN'
+        ? { loggingFormat: LoggingFormat.JSON, systemLogLevelV2: SystemLogLevel.WARN, applicationLogLevelV2: ApplicationLogLevel[props.logLevel ?? 'INFO'] }
+        : {}),
       role: this.role,
       environment: { POWERTOOLS_SERVICE_NAME: props.serviceName, ...props.environment },
       bundling: {
@@ -132,6 +143,16 @@ export class LambdaFunction extends Construct {
       id: 'Serverless-LambdaDLQ',
       reason: `Invoked synchronously by ${by}; a Lambda dead-letter queue only receives failed asynchronous invocations. ${failuresGoTo}`,
     });
+  }
+
+  /**
+   * A public function URL (no AWS auth) for a caller that cannot sign AWS requests: the handler authenticates
+   * every request itself (Meta: X-Hub-Signature-256 over the body, the verify token). It costs nothing per request,
+   * where an HTTP API charges for each.
+   */
+  public serveFromUrl(caller: string): FunctionUrl {
+    this.invokedSynchronously(`its function URL (${caller})`, `A failure is answered 5xx: ${caller} redelivers.`);
+    return this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
   }
 
   /** Failed asynchronous invocations (after Lambda's own two retries) land in `queue` instead of vanishing. */

@@ -97,10 +97,26 @@ it('API 5xx rate: more than 5% of at least 10 requests, two 5-minute periods in 
   const byId = Object.fromEntries((p.Metrics ?? []).map((m) => [m.Id, m]));
   const expr = (p.Metrics ?? []).find((m) => m.Expression);
   expect(expr?.Expression).toBe('IF(requests >= 10, 100 * errors / requests, 0)');
+  // The API's requests and the webhook function URL's (Meta's webhook), each filled with 0 where one has no data.
+  expect(byId['errors']?.Expression).toBe('FILL(a, 0) + FILL(b, 0)');
+  expect(byId['requests']?.Expression).toBe('FILL(c, 0) + FILL(d, 0)');
   const apiId = { Ref: logicalId(stack, stack.api.api) };
-  expect(byId['errors']?.MetricStat).toEqual({ Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: [{ Name: 'ApiId', Value: apiId }] }, Stat: 'Sum', Period: 300 });
-  expect(byId['requests']?.MetricStat).toEqual({ Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: [{ Name: 'ApiId', Value: apiId }] }, Stat: 'Sum', Period: 300 });
+  const webhook = { Ref: logicalId(stack, stack.functions.get('webhook')!.function) };
+  const stat = (Namespace: string, MetricName: string, Name: string, Value: unknown) => ({ Metric: { Namespace, MetricName, Dimensions: [{ Name, Value }] }, Stat: 'Sum', Period: 300 });
+  expect(byId['a']?.MetricStat).toEqual(stat('AWS/ApiGateway', '5xx', 'ApiId', apiId));
+  expect(byId['b']?.MetricStat).toEqual(stat('AWS/Lambda', 'Url5xxCount', 'FunctionName', webhook));
+  expect(byId['c']?.MetricStat).toEqual(stat('AWS/ApiGateway', 'Count', 'ApiId', apiId));
+  expect(byId['d']?.MetricStat).toEqual(stat('AWS/Lambda', 'UrlRequestCount', 'FunctionName', webhook));
   expectNotifiesTopic(p);
+});
+
+it('API 5xx rate with metaWebhookIngress=httpApi: the API\'s 5xx and requests alone', () => {
+  const synthesized = synthStack({ context: { metaWebhookIngress: 'httpApi' } });
+  const alarm = Object.values(resources(synthesized.template)).find(
+    (r) => r.Type === 'AWS::CloudWatch::Alarm' && String(r.Properties?.['AlarmDescription'] ?? '').includes('API requests answered 5xx'),
+  );
+  const metrics = (alarm?.Properties?.['Metrics'] ?? []) as { Id: string; MetricStat?: { Metric: { MetricName: string } } }[];
+  expect(metrics.filter((m) => m.MetricStat).map((m) => `${m.Id}:${m.MetricStat!.Metric.MetricName}`).sort()).toEqual(['errors:5xx', 'requests:Count']);
 });
 
 it('webhook Lambda errors: any', () => {

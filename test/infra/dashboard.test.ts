@@ -18,8 +18,8 @@ interface Widget {
 }
 
 /** DashboardBody is an Fn::Join of strings and references; each reference becomes `<<LogicalId>>` or `<<Id.Attr>>`. */
-function dashboardWidgets(): Widget[] {
-  const dashboards = Object.values(all).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+function dashboardWidgets(res: typeof all = all): Widget[] {
+  const dashboards = Object.values(res).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
   expect(dashboards).toHaveLength(1);
   const body = dashboards[0]!.Properties?.['DashboardBody'] as { 'Fn::Join': [string, unknown[]] };
   const text = body['Fn::Join'][1]
@@ -140,25 +140,36 @@ describe('rows, top to bottom', () => {
     expect(api.filter((s) => s.name === 'Latency').map((s) => s.stat).sort()).toEqual(['p50', 'p99']);
     for (const s of api) expect(rowOf(s.widget)).toBe('traffic');
   });
+
+  it('beside it, the webhook function URL (Meta\'s webhook by default): requests, 4xx, 5xx, latency p50 and p99', () => {
+    const url = explicit.filter((s) => s.namespace === 'AWS/Lambda' && s.name.startsWith('Url') && s.dimensions['FunctionName'] === `<<${fnId('webhook')}>>`);
+    expect(url.map((s) => `${s.name}:${s.stat}`).sort()).toEqual(['Url4xxCount:Sum', 'Url5xxCount:Sum', 'UrlRequestCount:Sum', 'UrlRequestLatency:p50', 'UrlRequestLatency:p99']);
+    for (const s of url) expect(rowOf(s.widget)).toBe('traffic');
+  });
 });
 
 describe('health row: every function, queue and table of resources.ts', () => {
   it.each(Object.keys(functions))('%s: invocations, errors, throttles, duration p99, cold starts', (name) => {
     const id = `<<${fnId(name)}>>`;
-    const lambda = explicit.filter((s) => s.namespace === 'AWS/Lambda' && s.dimensions['FunctionName'] === id);
+    const lambda = explicit.filter((s) => s.namespace === 'AWS/Lambda' && !s.name.startsWith('Url') && s.dimensions['FunctionName'] === id);
     expect(lambda.map((s) => `${s.name}:${s.stat}`).sort()).toEqual(['Duration:p99', 'Errors:Sum', 'Invocations:Sum', 'Throttles:Sum']);
     const cold = explicit.filter((s) => s.name === 'ColdStart' && s.dimensions['function_name'] === id);
     expect(cold).toHaveLength(1);
     for (const s of [...lambda, ...cold]) expect(rowOf(s.widget)).toBe('health');
   });
 
-  it('a Logs Insights widget gives cold start count and init duration p50/p99 over every function log group', () => {
-    const query = widgets.find((w) => w.type === 'log');
+  it('with systemLogLevel WARN (the default) there are no REPORT lines, so no Logs Insights widget over them', () => {
+    expect(widgets.filter((w) => w.type === 'log')).toEqual([]);
+  });
+
+  it('with systemLogLevel=INFO a Logs Insights widget gives cold start count and init duration p50/p99 over every function log group', () => {
+    const info = synthStack({ context: { systemLogLevel: 'INFO' } });
+    const query = dashboardWidgets(resources(info.template)).find((w) => w.type === 'log');
     expect(rowOf(query!)).toBe('health');
     expect(query?.properties.query).toMatch(/@initDuration/);
     expect(query?.properties.query).toMatch(/pct\(@initDuration, 50\).*pct\(@initDuration, 99\)/s);
     for (const name of Object.keys(functions)) {
-      const logGroup = logicalId(stack, stack.functions.get(name)!.logGroup);
+      const logGroup = logicalId(info.stack, info.stack.functions.get(name)!.logGroup);
       expect(query?.properties.query, name).toContain(`SOURCE '<<${logGroup}>>'`);
     }
   });

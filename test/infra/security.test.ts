@@ -165,8 +165,26 @@ describe('encryption and TLS on every store and queue', () => {
   });
 });
 
+describe('the default: Meta\'s webhook on the webhook function\'s URL', () => {
+  it('the API\'s open routes are Wazzup24\'s and the health check; the one function URL is the webhook\'s', () => {
+    const open = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties as { RouteKey: string; AuthorizationType?: string })
+      .filter((r) => r.AuthorizationType !== 'AWS_IAM')
+      .map((r) => r.RouteKey)
+      .sort();
+    expect(open).toEqual(['GET /health', 'POST /webhooks/wazzup24', 'POST /webhooks/wazzup24/{secret}']);
+    const urls = ofType('AWS::Lambda::Url').map(([, r]) => text(r.Properties?.['TargetFunctionArn']));
+    expect(urls).toHaveLength(1);
+    expect(urls[0]).toMatch(/^\{webhookFunction/);
+  });
+});
+
+// The API's own rules, with every declared route on it (metaWebhookIngress=httpApi).
 describe('HTTP API', () => {
-  const apiRoutes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties as { RouteKey: string; AuthorizationType?: string });
+  const httpApi = resources(synthStack({ context: { tracing: 'active', metaWebhookIngress: 'httpApi' } }).template);
+  const apiRoutes = Object.values(httpApi).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string });
+  const ofType = (type: string) => Object.entries(httpApi).filter(([, r]) => r.Type === type);
+  const all = httpApi;
 
   it('only the routes Meta, Wazzup24 and health checks call are open; every other route needs IAM (SigV4)', () => {
     const open = apiRoutes.filter((r) => r.AuthorizationType !== 'AWS_IAM').map((r) => r.RouteKey).sort();
@@ -201,7 +219,7 @@ describe('HTTP API', () => {
   });
 
   it('context overrides a class of route limits', () => {
-    const { template: custom } = synthStack({ context: { webhookRateLimit: '500', webhookBurstLimit: '900', sendRateLimit: '2' } });
+    const { template: custom } = synthStack({ context: { metaWebhookIngress: 'httpApi', webhookRateLimit: '500', webhookBurstLimit: '900', sendRateLimit: '2' } });
     const [stage] = Object.values(resources(custom)).filter((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
     const settings = stage!.Properties?.['RouteSettings'] as Record<string, unknown>;
     expect(settings['POST /webhooks/whatsapp']).toEqual({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 900 });

@@ -223,6 +223,11 @@ describe('environment variables never carry secret values', () => {
         ...(name === 'cardWorker' ? [String(CARDS_PER_SENDER_PER_HOUR.default)] : []),
       ]);
       for (const [key, value] of Object.entries(environmentOf(name))) {
+        // Where Meta calls this deployment: the webhook function's URL plus the path (diagnose compares them).
+        if (name === 'diagnose' && key === 'WEBHOOK_CALLBACK_URL') {
+          expect(value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, stack.webhookUrl!), 'FunctionUrl'] }, WEBHOOK_PATH.slice(1)]] });
+          continue;
+        }
         if (typeof value === 'string') {
           expect(allowedLiterals, `${name} ${key}=${value}`).toContain(value);
           continue;
@@ -261,12 +266,22 @@ describe('environment variables never carry secret values', () => {
   });
 });
 
+// By default (metaWebhookIngress=functionUrl) Meta's webhook routes are the webhook function's URL, not API routes.
+const apiRoutes = routes.filter((r) => r.path !== WEBHOOK_PATH);
+
 describe('HTTP API', () => {
-  it('has exactly the declared routes', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+  it('has exactly the declared routes but Meta\'s webhook, which the function URL serves', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', apiRoutes.length);
   });
 
-  for (const route of routes) {
+  it('with metaWebhookIngress=httpApi it has every declared route, Meta\'s webhook included, and no function URL', () => {
+    const httpApi = synthStack({ context: { metaWebhookIngress: 'httpApi' } }).template;
+    httpApi.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    for (const method of ['GET', 'POST']) httpApi.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} ${WEBHOOK_PATH}`, AuthorizationType: 'NONE' });
+    httpApi.resourceCountIs('AWS::Lambda::Url', 0);
+  });
+
+  for (const route of apiRoutes) {
     const key = `${route.method} ${route.path}`;
     it(`${key}: ${route.auth === 'admin' ? 'AWS_IAM' : 'no'} authorization, integrated with ${route.function}`, () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
@@ -292,7 +307,7 @@ describe('HTTP API', () => {
         .filter((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties?.['Principal'] === 'apigateway.amazonaws.com')
         .flatMap((r) => [...referencedIds(r.Properties?.['FunctionName'])]),
     );
-    expect([...invoked].sort()).toEqual([...new Set(routes.map((r) => functionId(r.function)))].sort());
+    expect([...invoked].sort()).toEqual([...new Set(apiRoutes.map((r) => functionId(r.function)))].sort());
   });
 
   it('the $default stage auto-deploys, throttles and writes JSON access logs to a log group with retention', () => {
@@ -311,6 +326,27 @@ describe('HTTP API', () => {
   });
 });
 
+describe('webhook function URL (metaWebhookIngress=functionUrl, the default)', () => {
+  it('is the webhook function\'s only URL, open (Meta cannot sign AWS requests; the handler checks its HMAC), buffered', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [functionId('webhook'), 'Arn'] },
+    });
+    const url = Object.values(all).find((r) => r.Type === 'AWS::Lambda::Url');
+    expect(url?.Properties?.['InvokeMode'] ?? 'BUFFERED').toBe('BUFFERED');
+  });
+
+  it('anyone may invoke the webhook through its URL, and through nothing else', () => {
+    const open = Object.values(all).filter((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties?.['Principal'] === '*');
+    expect(open.map((r) => r.Properties?.['FunctionName'])).toEqual(open.map(() => ({ 'Fn::GetAtt': [functionId('webhook'), 'Arn'] })));
+    const viaUrl = (p: Record<string, unknown> | undefined) =>
+      p?.['Action'] === 'lambda:InvokeFunctionUrl' ? p['FunctionUrlAuthType'] === 'NONE' : p?.['Action'] === 'lambda:InvokeFunction' && p['InvokedViaFunctionUrl'] === true;
+    expect(open.length).toBeGreaterThan(0);
+    for (const permission of open) expect(viaUrl(permission.Properties), JSON.stringify(permission.Properties)).toBe(true);
+  });
+});
+
 describe('outputs', () => {
   const outputs = (template.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs;
   const apiEndpoint = { 'Fn::GetAtt': [logicalId(stack, stack.api.api), 'ApiEndpoint'] };
@@ -319,11 +355,18 @@ describe('outputs', () => {
     expect(outputs['ApiUrl']?.Value).toEqual(apiEndpoint);
   });
 
-  it('WebhookUrl is the endpoint plus the webhook path, which resources.ts serves publicly for GET and POST', () => {
-    expect(outputs['WebhookUrl']?.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, WEBHOOK_PATH]] });
+  it('WebhookUrl is the webhook function URL plus the webhook path, which resources.ts declares public for GET and POST', () => {
+    expect(outputs['WebhookUrl']?.Value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, stack.webhookUrl!), 'FunctionUrl'] }, WEBHOOK_PATH.slice(1)]] });
     for (const method of ['GET', 'POST'] as const) {
       expect(routes).toContainEqual(expect.objectContaining({ method, path: WEBHOOK_PATH, auth: 'public' }));
     }
+  });
+
+  it('with metaWebhookIngress=httpApi, WebhookUrl is the API endpoint plus the path', () => {
+    const synthesized = synthStack({ context: { metaWebhookIngress: 'httpApi' } });
+    const httpApiOutputs = (synthesized.template.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    const endpoint = { 'Fn::GetAtt': [logicalId(synthesized.stack, synthesized.stack.api.api), 'ApiEndpoint'] };
+    expect(httpApiOutputs['WebhookUrl']?.Value).toEqual({ 'Fn::Join': ['', [endpoint, WEBHOOK_PATH]] });
   });
 
   it('has no outputs beyond the URLs, the dashboard, the alarm topic and one name per secret', () => {

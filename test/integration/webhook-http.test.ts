@@ -6,7 +6,7 @@ import { signMetaBody } from '../../lambdas/domain/inbound/signature.js';
 import { QUARANTINE_PART_BYTES, quarantinePk } from '../../lambdas/adapters/dynamo/delivery-archive.js';
 import { metaJson, textDelivery, type MetaDelivery } from '../../lib/local/meta-payloads.js';
 import type { HttpHandler } from '../../lib/local/handlers.js';
-import { apiEvent, deliveryEvent, getMessageEvent } from '../support/api-events.js';
+import { apiEvent, deliveryEvent, functionUrlEvent, getMessageEvent } from '../support/api-events.js';
 import { countItems, startTestDynamo, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type TestDynamo } from '../support/dynalite.js';
 import { loadMetaCorpus } from '../support/meta-corpus.js';
 
@@ -33,6 +33,33 @@ describe('GET /health', () => {
     const res = await webhook(apiEvent('GET /health'));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '')).toEqual({ status: 'ok' });
+  });
+});
+
+describe('through the webhook function URL (metaWebhookIngress=functionUrl): route from method and path', () => {
+  it('answers the handshake, stores a signed delivery, and serves /health', async () => {
+    const challenge = await webhook(functionUrlEvent(apiEvent('GET /webhooks/whatsapp', { query: { 'hub.mode': 'subscribe', 'hub.verify_token': TEST_VERIFY_TOKEN, 'hub.challenge': '77' } })));
+    expect([challenge.statusCode, challenge.body]).toEqual([200, '77']);
+    const { delivery, messageId } = textDelivery({ ...business, waId: '996555123456', name: 'Aida', text: 'via the URL' });
+    const stored = await webhook(functionUrlEvent(deliveryEvent(metaJson(delivery), TEST_APP_SECRET)));
+    expect(stored.statusCode).toBe(200);
+    expect((await admin(getMessageEvent(messageId))).statusCode).toBe(200);
+    expect((await webhook(functionUrlEvent(apiEvent('GET /health')))).statusCode).toBe(200);
+  });
+
+  it('a signed delivery to another path of the URL is a 404 naming it, and nothing is stored', async () => {
+    const { delivery } = textDelivery({ ...business, waId: '996555123457', name: 'Bek', text: 'wrong path' });
+    const res = await webhook(functionUrlEvent(deliveryEvent(metaJson(delivery), TEST_APP_SECRET), '/webhooks/whatsap'));
+    expect(res.statusCode).toBe(404);
+    expect(errorOf(res)).toBe('no route POST /webhooks/whatsap');
+    expect(await countItems(db)).toBe(0);
+  });
+
+  it('an unsigned POST through the URL is refused before anything is stored', async () => {
+    const { delivery } = textDelivery({ ...business, waId: '996555123458', name: 'Cholpon', text: 'unsigned' });
+    const res = await webhook(functionUrlEvent(deliveryEvent(metaJson(delivery), TEST_APP_SECRET, { signature: null })));
+    expect(res.statusCode).toBe(401);
+    expect(await countItems(db)).toBe(0);
   });
 });
 

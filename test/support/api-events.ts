@@ -42,6 +42,21 @@ export function apiEvent(
   return event;
 }
 
+/**
+ * The same request as a Lambda function URL delivers it: payload 2.0 with the route key `$default` (there are no
+ * routes) and the URL's own domain; method, path, headers and body are the caller's.
+ */
+export function functionUrlEvent(event: APIGatewayProxyEventV2, path = event.rawPath): APIGatewayProxyEventV2 {
+  const domainName = 'abcdefghij0123456789klmnop.lambda-url.us-east-1.on.aws';
+  return {
+    ...event,
+    routeKey: '$default',
+    rawPath: path,
+    headers: { ...event.headers, host: domainName },
+    requestContext: { ...event.requestContext, apiId: 'abcdefghij0123456789klmnop', domainName, domainPrefix: 'abcdefghij0123456789klmnop', routeKey: '$default', http: { ...event.requestContext.http, path } },
+  };
+}
+
 /** A signed Meta delivery POST over these exact bytes. */
 export function deliveryEvent(raw: Buffer, secret: string, options: { base64?: boolean; signature?: string | null } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };

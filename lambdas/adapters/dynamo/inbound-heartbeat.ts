@@ -1,16 +1,38 @@
 // The newest inbound message time per channel, one small item in the messages table (`heartbeat#inbound`/
-// `<channel>`): GET /status and an admin's `/status` read it without scanning a conversation. Written once
-// per delivery that stored an inbound message, and only forward (an older redelivery leaves it alone).
+// `<channel>`): GET /status and an admin's `/status` read it without scanning a conversation. Written only
+// forward (an older redelivery leaves it alone), and at most once per interval per container
+// (HEARTBEAT_SECONDS): at steady traffic a write per delivery would be a third of a text's DynamoDB cost, for a
+// figure operators read to the minute.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Channel } from '../../domain/shared/model.js';
 import type { InboundHeartbeat } from '../../domain/inbound/ingest.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
 
 export const HEARTBEAT_PK = 'heartbeat#inbound';
 
-export function createInboundHeartbeat(db: DynamoDBDocumentClient, tableName: string): InboundHeartbeat & { lastInbound(): Promise<Record<string, string>> } {
+/** HEARTBEAT_SECONDS (the stack sets it from the `heartbeatSeconds` context parameter); unset: every delivery. */
+export function heartbeatIntervalMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.HEARTBEAT_SECONDS?.trim();
+  if (!text) return 0;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) throw new Error(`HEARTBEAT_SECONDS must be a whole number from 0 to 3600, got "${text}"`);
+  return seconds * 1000;
+}
+
+export function createInboundHeartbeat(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  intervalMs = heartbeatIntervalMsFromEnv(),
+): InboundHeartbeat & { lastInbound(): Promise<Record<string, string>> } {
+  // What this container last wrote: a newer time within the interval is skipped, so the stored one lags the
+  // newest message by less than the interval, whichever container took it.
+  const written = new Map<Channel, number>();
   return {
     async inbound(channel, at) {
+      const time = Date.parse(at);
+      const last = written.get(channel);
+      if (intervalMs > 0 && last !== undefined && time >= last && time - last < intervalMs) return;
       try {
         await db.send(
           new UpdateCommand({
@@ -25,6 +47,7 @@ export function createInboundHeartbeat(db: DynamoDBDocumentClient, tableName: st
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
       }
+      if (Number.isFinite(time) && time > (last ?? -Infinity)) written.set(channel, time);
     },
     /** Channel -> newest inbound time (ISO 8601). */
     async lastInbound() {
