@@ -1,6 +1,7 @@
 // `wa contacts export --format vcf|csv`: every contact through GET /contacts (page by page, newest first) as
 // vCard 3.0 (RFC 2426) or CSV (RFC 4180, with a header), to stdout or --out <file>.
 import { writeFile } from 'node:fs/promises';
+import { nameParts } from '../../lambdas/domain/cards/person-name.js';
 import type { ContactView } from '../../lambdas/domain/shared/model.js';
 import { adminRequest, type AdminOptions } from './admin-request.js';
 import { adminTarget, parseCommand, TARGET_OPTIONS, usageError, UsageError, type Flags } from './args.js';
@@ -46,16 +47,6 @@ export function foldLine(line: string): string {
   }
   parts.push(current);
   return parts.join('\r\n ');
-}
-
-/** `N`: family;given;additional. Russian "Фамилия Имя Отчество" when the last word is a patronymic; else given … family. */
-export function nameParts(name: string): { family: string; given: string; additional: string } {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 3 && /(?:вич|вна|кызы|уулу|оглы)$/i.test(words[2]!)) {
-    return { family: words[0]!, given: words[1]!, additional: words[2]! };
-  }
-  if (words.length < 2) return { family: '', given: words[0] ?? '', additional: '' };
-  return { family: words[words.length - 1]!, given: words[0]!, additional: words.slice(1, -1).join(' ') };
 }
 
 export function toVCard(c: ContactView): string {

@@ -25,6 +25,10 @@ describe('BIZCARD', () => {
     ]);
     expect(card.address).toBe('1 Main St, Springfield');
   });
+  it('puts a Cyrillic X (last name) first, as Russian cards print it', () => {
+    expect(parseBizcard('BIZCARD:N:Нурлан;X:Осмонов;M:+996555778899;;').name).toBe('Осмонов Нурлан');
+    expect(parseBizcard('BIZCARD:X:Осмонов;M:+996555778899;;').name).toBe('Осмонов');
+  });
   it('rejects other payloads', () => {
     expect(() => parseBizcard('MECARD:N:x;;')).toThrow(/not a BIZCARD/);
   });

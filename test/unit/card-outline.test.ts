@@ -46,6 +46,27 @@ describe('card outline', () => {
     expect(near(findCardQuad(await scene(quad))!, quad, 4)).toBe(true);
   });
 
+  it('takes the whole card when a dark band printed along its top meets a dark table (kg-kyzy of the photo set)', async () => {
+    // The paper's edge on the dark table is far stronger than the band's: the paper below the band alone must not
+    // win, or the name printed in the band is cut off. Corners read off the photo at 300x400.
+    const { data, info } = await sharp('test/fixtures/card-photos/kg-kyzy.jpg')
+      .rotate()
+      .resize(400, 400, { fit: 'inside' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const found = findCardQuad({ data, width: info.width, height: info.height, channels: info.channels });
+    const card = [
+      { x: 20, y: 127 },
+      { x: 218, y: 96 },
+      { x: 251, y: 219 },
+      { x: 22, y: 258 },
+    ];
+    expect(found).not.toBeNull();
+    expect(near(found!, card, 6), JSON.stringify(found)).toBe(true);
+  });
+
   it('returns null for a photo with no card in it', async () => {
     const { data, info } = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#7a5a3c' } })
       .raw()

@@ -82,6 +82,36 @@ describe('names and titles printed in capitals', () => {
   });
 });
 
+describe('a role or contact label before the name (`Водитель: Алексей`)', () => {
+  const phone = '+7 999 123-45-67';
+  it('a title label gives the title and the name after the colon, even a given name alone', () => {
+    expect(parseCardLines(['ТАКСИ «ЛИДЕР»', 'Водитель: Алексей', phone])).toMatchObject({ name: 'Алексей', title: 'Водитель', company: 'ТАКСИ «ЛИДЕР»' });
+    expect(parseCardLines(['Менеджер по продажам: Ольга Смирнова', phone])).toMatchObject({ name: 'Ольга Смирнова', title: 'Менеджер по продажам' });
+    expect(parseCardLines(['City Cab', 'Driver: Mike', '+1 415 555 0151'])).toMatchObject({ name: 'Mike', title: 'Driver', company: 'City Cab' });
+    expect(parseCardLines(['Account Manager：Anna Lee', 'anna@acme.com'])).toMatchObject({ name: 'Anna Lee', title: 'Account Manager' });
+  });
+  it('a contact-person label gives the name and no title', () => {
+    const contact = parseCardLines(['ООО «Ромашка»', 'Контактное лицо: Иванова Мария', phone]);
+    expect(contact).toMatchObject({ name: 'Иванова Мария', company: 'ООО «Ромашка»' });
+    expect(contact.title).toBeUndefined();
+    expect(parseCardLines(['Контакт: Азамат', phone]).name).toBe('Азамат');
+    expect(parseCardLines(['Contact person: John Smith', phone]).name).toBe('John Smith');
+    expect(parseCardLines(['Contact: Dana', phone]).name).toBe('Dana');
+  });
+  it('leaves lines whose label is no role, or whose value is no name', () => {
+    // A value that is a place, a department or a company is not a person.
+    expect(parseCardLines(['Head office: London', phone]).name).toBeUndefined();
+    expect(parseCardLines(['Контакт: Отдел продаж', phone]).name).toBeUndefined();
+    expect(parseCardLines(['Manager: Acme Holding', phone]).name).toBeUndefined();
+    // Not a role label: the colon line stays what it was.
+    expect(parseCardLines(['Режим работы: Круглосуточно', phone]).name).toBeUndefined();
+    // Lower case after the colon is no name.
+    expect(parseCardLines(['Водитель: опытный', phone]).name).toBeUndefined();
+    // An explicit `Name:` label or a name line elsewhere on the card still wins.
+    expect(parseCardLines(['ФИО: Петров Иван', 'Контакт: Азамат', phone]).name).toBe('Петров Иван');
+  });
+});
+
 describe('country inference', () => {
   it('uses a place on the card for numbers without +code', () => {
     expect(parseCardLines(['Асель Маматова', 'моб.: 0700 123 456', 'г. Бишкек']).phones).toEqual([{ number: '+996700123456', type: 'mobile' }]);
@@ -99,6 +129,16 @@ describe('country inference', () => {
 });
 
 describe('OCR lines', () => {
+  it('drops the specks OCR puts at the edge of a line (`_Касымалиева Жылдыз`, as read from a photo)', () => {
+    const card = parseCardLines([
+      { text: '_Касымалиева Жылдыз', confidence: 0.91 },
+      { text: 'Директор по маркетингу', confidence: 0.93 },
+      { text: '~ ЗАО «Кумтор Голд» *', confidence: 0.93 },
+      { text: 'Mob.: +996 772 90 07 08 _', confidence: 0.95 },
+    ]);
+    expect(card).toMatchObject({ name: 'Касымалиева Жылдыз', title: 'Директор по маркетингу', company: 'ЗАО «Кумтор Голд»' });
+    expect(card.phones).toEqual([{ number: '+996772900708', type: 'mobile' }]);
+  });
   it('ignores lines below 0.5 confidence', () => {
     const card = parseCardLines([
       { text: 'Anna Lee', confidence: 0.98 },

@@ -22,9 +22,23 @@ describe('MECARD', () => {
     expect(card.company).toBe('Smith & Co; Ltd');
     expect(card.websites).toEqual(['http://x.io']);
   });
-  it('reads Cyrillic names and Kyrgyz numbers', () => {
+  it('reads Cyrillic names surname first, as Russian and Kyrgyz cards print them, and Kyrgyz numbers', () => {
     const card = parseMecard('MECARD:N:Осмонов,Нурлан;TEL:+996555778899;EMAIL:n@o.kg;;');
-    expect(card).toMatchObject({ name: 'Нурлан Осмонов', phones: [{ number: '+996555778899', type: 'mobile' }] });
+    expect(card).toMatchObject({ name: 'Осмонов Нурлан', phones: [{ number: '+996555778899', type: 'mobile' }] });
+  });
+  it('N with a comma is last,first: given name first in Latin script, family name first in Cyrillic and Japanese', () => {
+    expect(parseMecard('MECARD:N:Owen,Sean;;').name).toBe('Sean Owen');
+    expect(parseMecard('MECARD:N: Иванова , Анна ;;').name).toBe('Иванова Анна');
+    expect(parseMecard('MECARD:N:山田,太郎;;').name).toBe('山田 太郎');
+    // One half empty: the other alone.
+    expect(parseMecard('MECARD:N:Owen,;;').name).toBe('Owen');
+    expect(parseMecard('MECARD:N:,Нурлан;;').name).toBe('Нурлан');
+    expect(parseMecard('MECARD:N:,;TEL:+996555778899;;').name).toBeUndefined();
+  });
+  it('N without a comma is the whole name, kept in the order written', () => {
+    expect(parseMecard('MECARD:N:Sean Owen;;').name).toBe('Sean Owen');
+    expect(parseMecard('MECARD:N:Осмонов Нурлан;;').name).toBe('Осмонов Нурлан');
+    expect(parseMecard('MECARD:N:Нурлан Осмонов;;').name).toBe('Нурлан Осмонов');
   });
   it('splits fields without the scheme', () => {
     expect(splitFields('N:A,B;TEL:1;;')).toEqual([

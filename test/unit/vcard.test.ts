@@ -121,6 +121,13 @@ describe('vCard 2.1 (specification examples)', () => {
   it('builds the name from N (given-first) when FN is absent', () => {
     expect(card.name).toBe('John M. Smith');
   });
+  it('builds a Cyrillic name from N surname first (Фамилия Имя Отчество) when FN is absent', () => {
+    const ru = parseVCard('BEGIN:VCARD\nVERSION:3.0\nN:Иванов;Иван;Иванович;;\nTEL:+79161234567\nEND:VCARD')!;
+    expect(ru.name).toBe('Иванов Иван Иванович');
+    // FN, when present, is the name as written, whatever N says.
+    const fn = parseVCard('BEGIN:VCARD\nVERSION:3.0\nFN:Иван Иванов\nN:Иванов;Иван;;;\nEND:VCARD')!;
+    expect(fn.name).toBe('Иван Иванов');
+  });
   it('reads bare 2.1 TYPE parameters', () => {
     expect(card.phones).toEqual([
       { number: '+19195551234', type: 'work' },

@@ -18,6 +18,8 @@ const STRONG_EDGE = 30;
 /** Least difference (grey levels, per-channel median) between a card and what is around it: a white card on a
  * light desk measured 10, a block of print on a scanned card 1. */
 const MIN_CARD_STEP = 6;
+/** Edge support (median Sobel magnitude along the weakest side) of a clear outline: a step of ~25 grey levels. */
+const CLEAR_EDGE = 100;
 
 function luminance(img: RawImage): Float32Array {
   const { data, width, height, channels } = img;
@@ -482,12 +484,26 @@ export function findCardQuad(img: RawImage): Point[] | null {
     .map((quad) => ({ quad, support: edgeSupport(quad, g, width, height), area: polygonArea(quad) }));
   if (!found.length) return null;
   // A band or panel printed on the card has strong edges too: of the outlines that sit well on edges, the
-  // largest is the card itself.
-  const strongest = Math.max(...found.map((f) => f.support));
-  const best = found.filter((f) => f.support >= 0.4 * strongest).sort((a, b) => b.area - a.area)[0]!.quad;
+  // largest is the card itself. A white card with a dark band on a dark table is the hard case: the paper's edge
+  // is far stronger than the band's, so an outline around both is kept when it sits on clear edges and holds the
+  // strongest outline (which is then the paper below the band, not something beside it).
+  const strongest = found.reduce((a, b) => (b.support > a.support ? b : a));
+  const kept = found.filter((f) => f.support >= 0.4 * strongest.support || (f.support >= CLEAR_EDGE && holds(f.quad, strongest.quad)));
+  const best = kept.sort((a, b) => b.area - a.area)[0]!.quad;
   // A scan or screenshot has no table: what was found is a block of print on the card's own paper, which
   // has the same colour inside and out.
   return colourStep(best, img) < MIN_CARD_STEP ? null : best;
+}
+
+/** True when every corner of `inner` lies inside `outer` or within 2 px of it. */
+function holds(outer: Point[], inner: Point[]): boolean {
+  return inner.every((p) =>
+    outer.every((a, i) => {
+      const b = outer[(i + 1) % 4]!;
+      // Signed distance from side a->b; corners run clockwise on screen, so inside is positive.
+      return ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) / Math.hypot(b.x - a.x, b.y - a.y) >= -2;
+    }),
+  );
 }
 
 /** The largest difference of median colour channel inside and outside the quadrilateral. */

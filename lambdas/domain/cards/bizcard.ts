@@ -3,6 +3,7 @@
 import { emptyCard, type Card, type PhoneType } from './card.js';
 import { normalizePhone, type CountryCode } from './card-phones.js';
 import { splitFields, unescapeField } from './mecard.js';
+import { displayName } from './person-name.js';
 
 export function isBizcard(text: string): boolean {
   return /^\s*BIZCARD:/i.test(text);
@@ -52,7 +53,7 @@ export function parseBizcard(text: string, options: { defaultCountry?: CountryCo
         break;
     }
   }
-  const name = [first, last].filter(Boolean).join(' ');
+  const name = displayName({ family: last, given: first });
   if (name) card.name = name;
   if (address.length) card.address = address.join(', ');
   return card;

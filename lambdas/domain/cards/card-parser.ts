@@ -3,6 +3,7 @@
 // lines with tell-tale words (address, department, company, title), then the name among what is left.
 import { emptyCard, type Card, type CardLine, type CardPhone, type PhoneType } from './card.js';
 import { findPhones, inferCountry, samePhone, type CountryCode, type CountryHints } from './card-phones.js';
+import { PATRONYMIC, SURNAME } from './person-name.js';
 
 export interface ParseCardOptions extends CountryHints {
   /** Country for numbers printed without +code; inferred from the card (then the sender) when absent. */
@@ -38,6 +39,12 @@ const FIELD_LABELS = (
     [ADDRESS_LABEL, 'address'],
   ] as const
 ).map(([re, field]) => [new RegExp(`^${re.source}\\s*[:：]\\s*`, 'i'), field] as const);
+// `Контактное лицо: Анна`: the person to ask for, with no title of their own.
+const CONTACT_PERSON = /^(?:contact person|contact|ask for|контактное лицо|контакт|ответственный)$/i;
+const LABELLED_LINE = /^([^:：]{2,40}?)\s*[:：]\s*(.+)$/;
+// Marks OCR puts at the edge of a line from specks, a card's edge or a band's border (`_Касымалиева Жылдыз`); no
+// printed field starts or ends with them, and a name with one attached is no name.
+const OCR_EDGE_NOISE = /^[_~^`*\\¦\s]+|[_~^`*\\¦\s]+$/g;
 const REGISTRY = words('инн|кпп|огрн|огрнип|бик|окпо|окэд|р/с|к/с|р/сч|iban|swift|bic|vat|reg\\.? no|tax id|ein');
 
 // The lookbehind starts a match only where a run of local-part characters starts: without it every position of
@@ -97,9 +104,6 @@ const NAME_WORD = new RegExp(`^(?:[${UP}][${LO}]*(?:['’-][${UP}]?[${LO}]+)*|[$
 const NAME_PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'di', 'du', 'la', 'le', 'bin', 'ibn', 'al', 'el', 'уулу', 'кызы', 'оглы', 'кизи', 'dr.', 'mr.', 'mrs.', 'ms.', 'prof.', 'д-р']);
 // Letters after a name that are not part of it: `Rachel Green, CPA`.
 const CREDENTIALS = /(?:,\s*(?:[A-Z]{2,5}|Ph\.?D\.?|M\.D\.|Esq\.?|Jr\.?|Sr\.?))+$|\s+(?:Jr\.?|Sr\.?|II|III|PhD|MBA|CPA)$/;
-const PATRONYMIC = /(вич|вна|ична|инична|уулу|кызы|оглы)$/i;
-// Russian, Ukrainian, Kyrgyz and Kazakh surname endings, Cyrillic and transliterated: tells `ИВАНОВ` from `РОМАШКА`.
-const SURNAME = /(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ской|их|ых|енко|ук|юк|ян|дзе|швили|ov|ev|in|ova|eva|ina|sky|skiy|skaya|enko)$/i;
 const CAPS_WORD = new RegExp(`^[${UP}][${UP}'’-]+$`);
 
 interface Item {
@@ -120,7 +124,7 @@ export function parseCardLines(input: (CardLine | string)[], options: ParseCardO
     if (confidence < minConfidence) continue;
     // Separators people print between fields on one line: `Anna Petrova | CEO`, `T +1… • F +1…`.
     for (const part of line.text.split(/\s*[|•·●▪◦]\s*|\t+|\s{3,}/)) {
-      const text = part.replace(/\s+/g, ' ').trim();
+      const text = part.replace(/\s+/g, ' ').trim().replace(OCR_EDGE_NOISE, '');
       if (text) items.push({ text, index: items.length, confidence });
     }
   }
@@ -150,6 +154,7 @@ export function parseCardLines(input: (CardLine | string)[], options: ParseCardO
       }
     }
   }
+  labelledPerson(rest);
   // `Anna Petrova, CEO` on one line: split a name from the title after a comma or dash.
   for (const item of [...rest]) {
     if (item.kind) continue;
@@ -280,6 +285,38 @@ export function nameScore(text: string): number {
   const allCaps = core.every((t) => t === t.toUpperCase());
   if (allCaps) score -= 0.5;
   return score;
+}
+
+/**
+ * `Водитель: Алексей`, `Manager: Anna Lee`, `Контактное лицо: Ольга`: a role or contact-person label, a colon, then a
+ * name. The label must be all of the text before the colon (a title of up to four words, or a contact label) and
+ * what follows must read as a name; a single given name is enough here, the label says it is one.
+ */
+function labelledPerson(rest: Item[]): void {
+  if (rest.some((i) => i.kind === 'name')) return;
+  for (const item of rest) {
+    if (item.kind) continue;
+    const m = LABELLED_LINE.exec(item.text);
+    if (!m) continue;
+    const label = tidy(m[1]!);
+    const value = tidy(m[2]!);
+    if (!isLabelledName(value)) continue;
+    const contact = CONTACT_PERSON.test(label);
+    const role = !contact && label.split(' ').length <= 4 && TITLE.test(label) && classify(label) === 'title';
+    if (!contact && !role) continue;
+    item.text = value;
+    item.kind = 'name';
+    if (role) rest.push({ text: label, index: item.index - 0.5, confidence: item.confidence, kind: 'title' });
+    return;
+  }
+}
+
+/** A name after a label: one to four name words, Title Case or capitals, and no title, company or place word. */
+function isLabelledName(text: string): boolean {
+  if (/[\d@]/.test(text) || classify(text) !== undefined || PLACES.test(text)) return false;
+  const tokens = text.split(' ').filter((t) => !NAME_PARTICLES.has(t.toLowerCase()));
+  if (tokens.length === 1) return NAME_WORD.test(tokens[0]!) && /^[^.]{2,}$/.test(tokens[0]!);
+  return nameScore(text) > 0;
 }
 
 function pickName(rest: Item[]): void {

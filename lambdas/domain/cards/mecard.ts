@@ -2,6 +2,7 @@
 // `MECARD:N:Owen,Sean;TEL:+12125551212;EMAIL:a@b.c;;` with `\` escaping `\ ; : ,`.
 import { emptyCard, type Card } from './card.js';
 import { normalizePhone, type CountryCode } from './card-phones.js';
+import { displayName } from './person-name.js';
 
 export interface FieldEntry {
   key: string;
@@ -71,10 +72,10 @@ export function parseMecard(text: string, options: { defaultCountry?: CountryCod
     if (!v) continue;
     switch (key) {
       case 'N': {
-        // `N:Last,First` (an escaped `\,` is part of a name, not the separator)
-        const [last = '', first = ''] = splitUnescaped(value, ',').map((s) => unescapeField(s).trim());
-        // `N:,` names nobody: leave the name unset rather than empty.
-        const name = [first, last].filter(Boolean).join(' ');
+        // `N:Last,First` (DoCoMo: the first half is the last name; an escaped `\,` is part of a name, not the
+        // separator). Without a comma the value is the whole name as written. `N:,` names nobody: no name.
+        const parts = splitUnescaped(value, ',').map((s) => unescapeField(s).trim());
+        const name = parts.length === 1 ? parts[0] : displayName({ family: parts[0], given: parts.slice(1).join(' ') });
         if (name) card.name ??= name;
         break;
       }

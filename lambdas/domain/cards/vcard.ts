@@ -3,6 +3,7 @@
 // Covers what a card needs: unfolding, QP soft line breaks, escaping per version, TYPE in every form.
 import { emptyCard, type Card, type CardPhone, type PhoneType } from './card.js';
 import { normalizePhone, type CountryCode } from './card-phones.js';
+import { displayName } from './person-name.js';
 
 export interface VCardProperty {
   group?: string;
@@ -222,9 +223,9 @@ export function vcardToCard(vcard: VCard, options: { defaultCountry?: CountryCod
   const n = first('N');
   if (fn && text(fn)) card.name = text(fn);
   else if (n) {
-    // N is family;given;additional;prefix;suffix: people write it given-first.
-    const [family = '', given = '', additional = ''] = components(n.value, version).map((s) => s.trim());
-    const name = [given, additional, family].filter(Boolean).join(' ');
+    // N is family;given;additional;prefix;suffix; the order it is written in depends on the script.
+    const [family = '', given = '', additional = ''] = components(n.value, version);
+    const name = displayName({ family, given, additional });
     if (name) card.name = name;
   }
   const title = first('TITLE') ?? first('ROLE');
