@@ -12,6 +12,11 @@ describe('card phones', () => {
     expect(findPhones('+7 000 000-00-00').map((p) => p.number)).toEqual(['+7 000 000-00-00']);
     expect(findPhones('ИНН 01234567890123')).toEqual([]);
   });
+  it('drops the (0) trunk prefix of an international number, valid or not', () => {
+    expect(findPhones('tel: +44 (0) 20 9876 5432').map((p) => [p.number, p.valid])).toEqual([['+442098765432', false]]);
+    expect(findPhones('mob: +44 (0)7911 123456').map((p) => [p.number, p.valid])).toEqual([['+447911123456', true]]);
+    expect(normalizePhone('+44 (0) 20 6789 2345')).toMatchObject({ number: '+442067892345', valid: false });
+  });
   it('normalises with a default country and without one', () => {
     expect(normalizePhone('0555 123 456', 'KG')).toMatchObject({ number: '+996555123456', valid: true, type: 'mobile' });
     expect(normalizePhone('12125551212')).toMatchObject({ number: '+12125551212', valid: true });

@@ -56,6 +56,10 @@ export function normalizePhone(raw: string, country?: CountryCode): { number: st
 }
 
 function tidy(printed: string): string {
+  // `+44 (0) 20 ...`: the (0) is the trunk prefix dialled at home, never part of the international number, so the
+  // writer meant +44 20 ...; such a number is written in E.164 even when the metadata does not know its range.
+  const trunk = /^\s*\+\s?(\d{1,3})\s*\(0\)/.exec(printed);
+  if (trunk) return `+${printed.replace(/\(0\)/, '').replace(/\D/g, '')}`;
   return printed.replace(/[^\d+()\-\s.]/g, '').replace(/\s+/g, ' ').trim();
 }
 
