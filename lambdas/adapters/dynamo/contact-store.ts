@@ -16,6 +16,7 @@ import { InvalidCursor, type ContactRecord, type ContactSighting, type ContactSt
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
 import { sightingIsStored } from '../../domain/shared/contact-refresh.js';
+import { wholeNumberFromEnv } from '../runtime/env.js';
 
 export const PROFILE_SK = 'profile';
 export const LIST_PK = 'contact';
@@ -91,11 +92,7 @@ function sameIds(stored: ContactRecord, user: ProviderUser): boolean {
 
 /** CONTACT_REFRESH_MINUTES (the stack sets it from the `contactRefreshMinutes` context parameter). */
 export function contactRefreshMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.CONTACT_REFRESH_MINUTES?.trim();
-  if (!text) return 0;
-  const minutes = Number(text);
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) throw new Error(`CONTACT_REFRESH_MINUTES must be a whole number from 0 to 1440, got "${text}"`);
-  return minutes * 60_000;
+  return wholeNumberFromEnv('CONTACT_REFRESH_MINUTES', 1440, env) * 60_000;
 }
 
 export function createContactStore(db: DynamoDBDocumentClient, tableName: string, options: ContactStoreOptions = {}): ContactStore & ContactStoreExtras & CardContactStore {

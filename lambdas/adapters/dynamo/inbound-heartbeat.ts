@@ -8,16 +8,13 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../../domain/shared/model.js';
 import type { InboundHeartbeat } from '../../domain/inbound/ingest.js';
 import { isConditionalCheckFailed } from './dynamo-client.js';
+import { wholeNumberFromEnv } from '../runtime/env.js';
 
 export const HEARTBEAT_PK = 'heartbeat#inbound';
 
 /** HEARTBEAT_SECONDS (the stack sets it from the `heartbeatSeconds` context parameter); unset: every delivery. */
 export function heartbeatIntervalMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.HEARTBEAT_SECONDS?.trim();
-  if (!text) return 0;
-  const seconds = Number(text);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) throw new Error(`HEARTBEAT_SECONDS must be a whole number from 0 to 3600, got "${text}"`);
-  return seconds * 1000;
+  return wholeNumberFromEnv('HEARTBEAT_SECONDS', 3600, env) * 1000;
 }
 
 export function createInboundHeartbeat(
