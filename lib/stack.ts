@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, Validations, type App, type StackProps } from 'aws-cdk-lib';
-import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -230,6 +230,10 @@ export class WhatsAppBusinessStack extends Stack {
     if (!webhookRoute) throw new Error(`no route POST ${WEBHOOK_PATH} in the resources`);
     const webhookFunction = functions.get(webhookRoute.function);
     if (!webhookFunction) throw new Error(`route POST ${WEBHOOK_PATH} names unknown function "${webhookRoute.function}"`);
+    // A ceiling on the webhook's concurrency (what a flood of unsigned requests can run at once); above it Lambda
+    // answers 429 and Meta retries. Unset by default: new accounts have too little concurrency to reserve any.
+    const reserved = contextString(this, 'webhookReservedConcurrency') === undefined ? undefined : contextInt(this, 'webhookReservedConcurrency', 1, 1, 10_000);
+    if (reserved !== undefined) (webhookFunction.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved;
     const onUrl = settings.cost.metaWebhookIngress === 'functionUrl';
     this.webhookUrl = onUrl ? webhookFunction.serveFromUrl('Meta') : undefined;
     const webhookCallbackUrl = this.webhookUrl ? `${this.webhookUrl.url}${WEBHOOK_PATH.slice(1)}` : undefined;

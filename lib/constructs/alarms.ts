@@ -139,7 +139,7 @@ export class OperationsAlarms extends Construct {
           `${ALARM_THRESHOLDS.signatureRejections} or more webhook deliveries with a missing or wrong X-Hub-Signature-256 in 5 minutes. ` +
           'If Meta shows failed deliveries too, the app secret in AWS is not this Meta app\'s secret: paste the one from ' +
           'App Dashboard > Settings > Basic into the AppSecretName secret. Otherwise someone is probing the webhook URL; ' +
-          'nothing was stored, consider lowering webhookRateLimit.',
+          'nothing was stored, consider -c webhookReservedConcurrency (function URL) or a lower webhookRateLimit (HTTP API).',
         metric: catalogueMetric('SignatureRejections', {}, { statistic: 'Sum' }),
         threshold: ALARM_THRESHOLDS.signatureRejections,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -34,6 +34,7 @@ export const CONTEXT_PARAMETERS = {
   heartbeatSeconds: 'how far GET /status lastInboundAt may lag the newest inbound message (0-3600)',
   systemLogLevel: "Lambda's own log lines (START, END, REPORT): WARN drops them, INFO keeps them",
   metaWebhookIngress: "where Meta's webhook arrives: functionUrl (a Lambda function URL) or httpApi",
+  webhookReservedConcurrency: 'most concurrent webhook invocations, reserved for it (unset: none reserved)',
   ...(Object.fromEntries(
     Object.keys(routeThrottles).flatMap((name) => [
       [`${name}RateLimit`, `throttling of the ${name} routes (requests/s)`],

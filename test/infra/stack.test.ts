@@ -327,6 +327,14 @@ describe('HTTP API', () => {
 });
 
 describe('webhook function URL (metaWebhookIngress=functionUrl, the default)', () => {
+  it('reserves no concurrency unless webhookReservedConcurrency asks, and then only for the webhook', () => {
+    for (const [, r] of Object.entries(all)) if (r.Type === 'AWS::Lambda::Function') expect(r.Properties?.['ReservedConcurrentExecutions']).toBeUndefined();
+    const capped = synthStack({ context: { webhookReservedConcurrency: '50' } });
+    const reserved = Object.entries(resources(capped.template)).filter(([, r]) => r.Properties?.['ReservedConcurrentExecutions'] !== undefined);
+    expect(reserved.map(([id, r]) => [id, r.Properties?.['ReservedConcurrentExecutions']])).toEqual([[logicalId(capped.stack, capped.stack.functions.get('webhook')!.function), 50]]);
+    expect(() => synthStack({ context: { webhookReservedConcurrency: '0' } })).toThrow(/context webhookReservedConcurrency must be a whole number from 1 to 10000, got "0"/);
+  });
+
   it('is the webhook function\'s only URL, open (Meta cannot sign AWS requests; the handler checks its HMAC), buffered', () => {
     template.resourceCountIs('AWS::Lambda::Url', 1);
     template.hasResourceProperties('AWS::Lambda::Url', {
