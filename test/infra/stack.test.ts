@@ -350,7 +350,8 @@ describe('webhook function URL (metaWebhookIngress=functionUrl, the default)', (
     expect(open.map((r) => r.Properties?.['FunctionName'])).toEqual(open.map(() => ({ 'Fn::GetAtt': [functionId('webhook'), 'Arn'] })));
     const viaUrl = (p: Record<string, unknown> | undefined) =>
       p?.['Action'] === 'lambda:InvokeFunctionUrl' ? p['FunctionUrlAuthType'] === 'NONE' : p?.['Action'] === 'lambda:InvokeFunction' && p['InvokedViaFunctionUrl'] === true;
-    expect(open.length).toBeGreaterThan(0);
+    // Since October 2025 a function URL needs both: InvokeFunctionUrl, and InvokeFunction limited to URL calls.
+    expect(open.map((r) => r.Properties?.['Action']).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
     for (const permission of open) expect(viaUrl(permission.Properties), JSON.stringify(permission.Properties)).toBe(true);
   });
 });
