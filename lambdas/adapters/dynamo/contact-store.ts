@@ -98,8 +98,9 @@ export function contactRefreshMsFromEnv(env: NodeJS.ProcessEnv = process.env): n
 export function createContactStore(db: DynamoDBDocumentClient, tableName: string, options: ContactStoreOptions = {}): ContactStore & ContactStoreExtras & CardContactStore {
   const refreshMs = options.refreshMs ?? contactRefreshMsFromEnv();
   // Profiles this container read and found holding a sighting, kept a few minutes: the next messages of the same
-  // conversation skip the read too (at steady traffic, a read unit and a call per text). What they may miss is
-  // another container's write in those minutes, which the refresh interval already allows for.
+  // conversation skip the read too (at steady traffic, a read unit and a call per text). Every write of a profile
+  // here drops its entry; what an entry may miss is another container's write in those minutes (a name changed
+  // there is then written here only once the entry expires or the refresh interval has passed).
   const recent = new RecentProfiles(refreshMs > 0 ? Math.min(refreshMs, RECENT_PROFILE_MS) : 0);
   async function idsByAlias(pk: string): Promise<string[]> {
     const out = await db.send(
@@ -232,6 +233,7 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
         const stored = id === likely ? likelyProfile : await get(id, true);
         if (stored && sightingIsStored(stored, sighting, refreshMs)) return id;
       }
+      recent.delete(id);
       await updateProfile(id, sighting);
       return id;
     },
@@ -252,6 +254,7 @@ export function createContactStore(db: DynamoDBDocumentClient, tableName: string
     },
     cardContactIds: (sourceContactId) => idsByAlias(sourceAliasPk(sourceContactId)),
     async upsertCardContact(plan) {
+      recent.delete(plan.contactId);
       const at = plan.source?.at ?? new Date().toISOString();
       const aliasKeys = plan.aliases.map((a) => aliasPk('meta', a));
       if (plan.source) aliasKeys.push(sourceAliasPk(plan.source.contactId));
