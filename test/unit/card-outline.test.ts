@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { findCardQuad } from '../../lambdas/adapters/cards/card-outline.js';
+import { beyondFrame, findCardQuad } from '../../lambdas/adapters/cards/card-outline.js';
 import { invertDarkPanels, prepareCardPhoto } from '../../lambdas/adapters/cards/image-prep.js';
 import { applyHomography, homography, rectangle, warp, type Point } from '../../lambdas/adapters/cards/perspective.js';
 
@@ -65,6 +65,36 @@ describe('card outline', () => {
     ];
     expect(found).not.toBeNull();
     expect(near(found!, card, 6), JSON.stringify(found)).toBe(true);
+  });
+
+  it('follows a card that runs off the photo beyond its edge (the real Contoso photo), so its print is kept', async () => {
+    // The card's right end is outside the photo: a quad cut at the photo's edge crossed "Cloud & AI Department"
+    // and the e-mail. Its top-right corner is in the photo (about 330,21 at 400x300); the other right one is not.
+    const { data, info } = await sharp('test/fixtures/card-photos/real-contoso-chris.jpg')
+      .rotate()
+      .resize(400, 400, { fit: 'inside' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const found = findCardQuad({ data, width: info.width, height: info.height, channels: info.channels });
+    expect(found).not.toBeNull();
+    const [topLeft, topRight, bottomRight, bottomLeft] = found!;
+    expect(near([topLeft!, topRight!, bottomLeft!], [{ x: 10, y: 67 }, { x: 330, y: 21 }, { x: 6, y: 289 }], 8), JSON.stringify(found)).toBe(true);
+    expect(bottomRight!.x, JSON.stringify(found)).toBeGreaterThan(info.width);
+  });
+
+  it('replaces a stretch of hull along the photo\'s edge by where the sides meeting it cross, within reach', () => {
+    // A card whose bottom-right corner (130, 90) is cut off by a 100x80 photo: the hull runs down its right edge.
+    const cut = [{ x: 10, y: 10 }, { x: 90, y: 10 }, { x: 100, y: 30 }, { x: 100, y: 70 }, { x: 10, y: 70 }];
+    expect(beyondFrame(cut, 100, 80)).toEqual([{ x: 10, y: 10 }, { x: 90, y: 10 }, { x: 120, y: 70 }, { x: 10, y: 70 }]);
+    // The same hull starting elsewhere, so that the stretch wraps from the last vertex to the first.
+    expect(beyondFrame([cut[3]!, cut[4]!, cut[0]!, cut[1]!, cut[2]!], 100, 80)).toEqual([{ x: 10, y: 70 }, { x: 10, y: 10 }, { x: 90, y: 10 }, { x: 120, y: 70 }]);
+    // A corner that only touches the edge stays; so does a stretch whose sides would meet too far away.
+    const touching = [{ x: 10, y: 10 }, { x: 99, y: 10 }, { x: 100, y: 14 }, { x: 90, y: 70 }, { x: 10, y: 70 }];
+    expect(beyondFrame(touching, 100, 80)).toEqual(touching);
+    const parallel = [{ x: 10, y: 10 }, { x: 60, y: 10 }, { x: 100, y: 10.5 }, { x: 100, y: 70 }, { x: 10, y: 70 }];
+    expect(beyondFrame(parallel, 100, 80)).toEqual(parallel);
   });
 
   it('returns null for a photo with no card in it', async () => {

@@ -196,6 +196,34 @@ function reduceToQuad(hull: Point[]): Point[] {
   return poly;
 }
 
+/**
+ * A card that runs off the photo: its hull follows the photo's edge for a while, and cutting that stretch down to
+ * a corner would cut off the card's end with its print. The stretch is replaced by where the card's two sides that
+ * meet it would cross beyond the photo (each side taken from the hull vertex before the stretch to the one that
+ * starts it), when they cross within half a photo of it; the part outside is read as blank paper.
+ */
+export function beyondFrame(hull: Point[], width: number, height: number): Point[] {
+  // Within two pixels: the blob's mask is smoothed, which clears the outermost row and column.
+  const onEdge = (p: Point) => (p.x <= 2 ? 1 : 0) | (p.x >= width - 2 ? 2 : 0) | (p.y <= 2 ? 4 : 0) | (p.y >= height - 2 ? 8 : 0);
+  const out = [...hull];
+  for (let i = 0; i < out.length && out.length > 4; i++) {
+    const j = (i + 1) % out.length;
+    const a = out[i]!;
+    const b = out[j]!;
+    const shared = onEdge(a) & onEdge(b);
+    // A short stretch is a corner that merely touches the edge.
+    if (!shared || Math.hypot(b.x - a.x, b.y - a.y) < 0.1 * Math.min(width, height)) continue;
+    const before = out[(i + out.length - 1) % out.length]!;
+    const after = out[(i + 2) % out.length]!;
+    const corner = intersect({ p: before, d: { x: a.x - before.x, y: a.y - before.y } }, { p: b, d: { x: after.x - b.x, y: after.y - b.y } });
+    const reach = 0.5 * Math.max(width, height);
+    if (!corner || corner.x < -reach || corner.y < -reach || corner.x > width + reach || corner.y > height + reach) continue;
+    out[i] = corner;
+    out.splice(j, 1);
+  }
+  return out;
+}
+
 /** Corners clockwise on screen, starting with the one nearest the photo's top-left. */
 export function orderCorners(quad: readonly Point[]): Point[] {
   const cx = quad.reduce((s, p) => s + p.x, 0) / quad.length;
@@ -457,7 +485,7 @@ function quadOfMask(mask: Uint8Array, img: RawImage, lum: Float32Array): Point[]
     }
     if (first >= 0) ends.push({ x: first, y }, { x: last + 1, y }, { x: first, y: y + 1 }, { x: last + 1, y: y + 1 });
   }
-  const hull = convexHull(ends);
+  const hull = beyondFrame(convexHull(ends), width, height);
   if (hull.length < 4) return null;
   const rough = orderCorners(reduceToQuad(hull));
   const quad = orderCorners(refine(rough, lum, width, height, Math.max(3, Math.round(Math.max(width, height) / 80))));
