@@ -160,4 +160,24 @@ describe('light text on dark cards', () => {
     expect(at(600, 350)).toBeGreaterThan(150);
     expect(at(600, 350)).toBe(data[350 * info.width + 600]);
   });
+
+  it('inverts a light grey panel printed with white letters, but not a shadow of the same grey over dark print', async () => {
+    // Paper 0xe0 (224), panel and shadow 0xae (174): 0.78 of the paper, lighter than the bands the first test takes.
+    const card = async (cover: string) =>
+      sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="600">
+        <rect width="100%" height="100%" fill="#e0e0e0"/>
+        <rect x="0" y="300" width="1000" height="300" fill="#aeaeae"/>
+        ${cover}
+        <text x="40" y="120" font-size="40" font-family="sans-serif" fill="#202020">Chris Smith</text>
+      </svg>`)).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const panel = await card('<text x="40" y="420" font-size="40" font-family="sans-serif" fill="#ffffff">Tel: +1 987 213 5674</text><text x="40" y="500" font-size="40" font-family="sans-serif" fill="#ffffff">Fax: +1 987 312 6745</text>');
+    const inverted = await invertDarkPanels({ data: panel.data, width: 1000, height: 600, channels: 1 });
+    // The panel is light now and its letters dark; the paper above keeps its dark print.
+    expect(inverted.data[560 * 1000 + 900]!).toBeGreaterThan(60);
+    expect(inverted.data[560 * 1000 + 900]!).toBe(255 - panel.data[560 * 1000 + 900]!);
+    expect(inverted.data[50 * 1000 + 900]).toBe(panel.data[50 * 1000 + 900]);
+    const shadow = await card('<text x="40" y="420" font-size="40" font-family="sans-serif" fill="#202020">Tel: +1 987 213 5674</text><text x="40" y="500" font-size="40" font-family="sans-serif" fill="#202020">Fax: +1 987 312 6745</text>');
+    const untouched = await invertDarkPanels({ data: shadow.data, width: 1000, height: 600, channels: 1 });
+    expect(Buffer.from(untouched.data).equals(Buffer.from(shadow.data))).toBe(true);
+  });
 });

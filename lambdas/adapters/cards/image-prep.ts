@@ -310,14 +310,30 @@ export async function invertDarkPanels(img: RawImage): Promise<RawImage> {
   // gradients across a card 0.82 and more.
   const paperLevel = median(Uint8Array.from(small).filter((_, i) => !mask[i]));
   const panels = new Set<number>();
+  const line = Math.max(3, Math.round(sh / 25));
   for (let l = 1; l < sizes.length; l++) {
     if (sizes[l]! < 0.03 * sw * sh) continue;
     const level = median(Uint8Array.from(small).filter((_, i) => label[i] === l));
-    if (level < paperLevel * 0.7) panels.add(l);
+    if (level < paperLevel * 0.7 || (level < paperLevel * 0.85 && lightPrintIn(l))) panels.add(l);
+  }
+  // A lighter panel (a grey one measured 0.76-0.79 of the paper) is told from a shadow by what is printed in it:
+  // light letters, pixels in the area it encloses well above its own level; in a shadow the print is darker.
+  function lightPrintIn(l: number): boolean {
+    const blob = Uint8Array.from(label, (v) => (v === l ? 1 : 0));
+    const closed = morph(morph(blob, sw, sh, line, 'max'), sw, sh, line, 'min');
+    const level = median(Uint8Array.from(small).filter((_, i) => blob[i]));
+    const bright = level + 0.5 * (paperLevel - level);
+    let enclosed = 0;
+    let light = 0;
+    for (let i = 0; i < closed.length; i++) {
+      if (!closed[i] || blob[i]) continue;
+      enclosed++;
+      if (small[i]! > bright) light++;
+    }
+    return light >= 0.02 * sizes[l]! && light >= 0.3 * enclosed;
   }
   mask = Uint8Array.from(label, (l) => (panels.has(l) ? 1 : 0));
   // Closed over a line's height: a row of light letters at a band's edge is a bay in it, not outside it.
-  const line = Math.max(3, Math.round(sh / 25));
   mask = morph(morph(mask, sw, sh, line, 'max'), sw, sh, line, 'min');
   // Light letters inside a panel are holes in it: whatever light area is not the paper itself joins the mask.
   // (Found on the panel grown by two pixels, which seals letters that touch its edge.)
