@@ -17,6 +17,18 @@ async function scene(quad: Point[], width = 400, height = 300) {
   return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
+/** A photo of the photo set as the card pipeline searches it: EXIF-turned, 400 px on its long side, raw RGB. */
+async function photoAt400(name: string) {
+  const { data, info } = await sharp(`test/fixtures/card-photos/${name}`)
+    .rotate()
+    .resize(400, 400, { fit: 'inside' })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
 const near = (found: Point[], want: Point[], tolerance: number) =>
   want.every((w) => found.some((f) => Math.hypot(f.x - w.x, f.y - w.y) <= tolerance));
 
@@ -49,14 +61,7 @@ describe('card outline', () => {
   it('takes the whole card when a dark band printed along its top meets a dark table (kg-kyzy of the photo set)', async () => {
     // The paper's edge on the dark table is far stronger than the band's: the paper below the band alone must not
     // win, or the name printed in the band is cut off. Corners read off the photo at 300x400.
-    const { data, info } = await sharp('test/fixtures/card-photos/kg-kyzy.jpg')
-      .rotate()
-      .resize(400, 400, { fit: 'inside' })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const found = findCardQuad({ data, width: info.width, height: info.height, channels: info.channels });
+    const found = findCardQuad(await photoAt400('kg-kyzy.jpg'));
     const card = [
       { x: 20, y: 127 },
       { x: 218, y: 96 },
@@ -70,18 +75,12 @@ describe('card outline', () => {
   it('follows a card that runs off the photo beyond its edge (the real Contoso photo), so its print is kept', async () => {
     // The card's right end is outside the photo: a quad cut at the photo's edge crossed "Cloud & AI Department"
     // and the e-mail. Its top-right corner is in the photo (about 330,21 at 400x300); the other right one is not.
-    const { data, info } = await sharp('test/fixtures/card-photos/real-contoso-chris.jpg')
-      .rotate()
-      .resize(400, 400, { fit: 'inside' })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const found = findCardQuad({ data, width: info.width, height: info.height, channels: info.channels });
+    const photo = await photoAt400('real-contoso-chris.jpg');
+    const found = findCardQuad(photo);
     expect(found).not.toBeNull();
     const [topLeft, topRight, bottomRight, bottomLeft] = found!;
     expect(near([topLeft!, topRight!, bottomLeft!], [{ x: 10, y: 67 }, { x: 330, y: 21 }, { x: 6, y: 289 }], 8), JSON.stringify(found)).toBe(true);
-    expect(bottomRight!.x, JSON.stringify(found)).toBeGreaterThan(info.width);
+    expect(bottomRight!.x, JSON.stringify(found)).toBeGreaterThan(photo.width);
   });
 
   it('replaces a stretch of hull along the photo\'s edge by where the sides meeting it cross, within reach', () => {
