@@ -1,4 +1,3 @@
-import type { Flags } from './args.js';
 // The Graph side of the commands that talk to Meta directly (`wa templates`, `wa subscribe`): the token from
 // WHATSAPP_ACCESS_TOKEN (GRAPH_BASE_URL for the sandbox, where `npm start`'s defaults fill what is unset), and
 // the WABA: --waba, else the one that owns WHATSAPP_PHONE_NUMBER_ID, else the only one the token can see.
@@ -10,7 +9,7 @@ import { assessToken, describeHealth } from '../../lambdas/domain/token/token-he
 import { DEFAULT_APP_ID } from '../local/graph-sandbox.js';
 import { localSettings } from '../local/defaults.js';
 import { isLoopback } from './admin-request.js';
-import { UsageError } from './args.js';
+import { parseCommand, usageError, UsageError, type Flags } from './args.js';
 import { localTokenAuthority } from './token.js';
 
 /** A problem with the token or the account the person has to fix (exit 1), as opposed to a usage error (2). */
@@ -55,3 +54,29 @@ export const WABA_OPTIONS = {
   waba: { type: 'string', value: '<id>', description: 'the WhatsApp Business Account (default: the one that owns the phone number)' },
   json: { type: 'boolean', description: 'print one JSON document' },
 } as const satisfies Flags;
+
+/**
+ * A command on one WABA (wa templates, wa subscribe): its flags parsed, the Graph client and WABA found, `act`
+ * run; a usage problem is exit 2 with the usage, a Graph or target failure exit 1 (as `{ error }` with --json).
+ */
+export async function runOnWaba(
+  name: string,
+  usage: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  act: (target: { graph: GraphClient; wabaId: string; json: boolean }) => Promise<number>,
+): Promise<number> {
+  const parsed = parseCommand({ args, options: WABA_OPTIONS, allowPositionals: false, strict: true }, usage);
+  if (typeof parsed === 'number') return parsed;
+  const json = parsed.values.json === true;
+  try {
+    const { graph, wabaId } = await graphTarget(env, parsed.values.waba);
+    return await act({ graph, wabaId, json });
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message, usage);
+    const message = graphFailure(error);
+    if (json) console.log(JSON.stringify({ error: message }));
+    else console.error(`${name}: ${message}`);
+    return 1;
+  }
+}

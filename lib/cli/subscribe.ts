@@ -1,8 +1,7 @@
 // `wa subscribe`: subscribes the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps with the access
 // token, whose app is the one subscribed), then reads the list back to confirm. Without this Meta sends the
 // number's messages nowhere, however the callback URL is set.
-import { parseCommand, usageError, UsageError } from './args.js';
-import { graphFailure, graphTarget, WABA_OPTIONS } from './graph-target.js';
+import { runOnWaba } from './graph-target.js';
 
 export const description = "subscribe the app to the WABA's webhooks (POST /{waba-id}/subscribed_apps)";
 
@@ -13,30 +12,18 @@ The app's callback URL and its fields (messages) are set in App Dashboard > What
 \`wa diagnose\` checks both.
 exit code: 0 subscribed, 1 Graph refused, 2 usage or configuration error`;
 
-const options = WABA_OPTIONS;
-
-export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const parsed = parseCommand({ args, options, allowPositionals: false, strict: true }, USAGE);
-  if (typeof parsed === 'number') return parsed;
-  const v = parsed.values;
-  try {
-    const { graph, wabaId } = await graphTarget(env, v.waba);
+export function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return runOnWaba('subscribe', USAGE, args, env, async ({ graph, wabaId, json }) => {
     const { success } = await graph.subscribeApp(wabaId);
     const apps = (await graph.getSubscribedApps(wabaId)).map((entry) => {
       const data = (entry['whatsapp_business_api_data'] ?? entry) as Record<string, unknown>;
       return { id: String(data['id'] ?? ''), name: String(data['name'] ?? '') };
-    });
-    if (v.json) console.log(JSON.stringify({ wabaId, subscribed: success, apps }));
+  });
+    if (json) console.log(JSON.stringify({ wabaId, subscribed: success, apps }));
     else {
       console.log(success ? `subscribed to WABA ${wabaId}` : `Graph did not confirm the subscription to WABA ${wabaId}`);
       for (const app of apps) console.log(`  app ${app.id}${app.name ? `  ${app.name}` : ''}`);
     }
     return success ? 0 : 1;
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(error.message, USAGE);
-    const message = graphFailure(error);
-    if (v.json) console.log(JSON.stringify({ error: message }));
-    else console.error(`subscribe: ${message}`);
-    return 1;
-  }
+  });
 }
