@@ -6,7 +6,7 @@
 // original send (Wazzup's messageId) is matched to it (domain/inbound/wazzup-echo-match.ts) whichever comes first;
 // reads, statuses and re-records through either id then land on the one record.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundMessage, StatusUpdate } from '../../domain/shared/model.js';
 import { InvalidCursor, UnstorableStatus, type MessageRecord, type MessageStore, type PutOutcome } from '../../domain/shared/ports.js';
 import { decodePageCursor, encodePageCursor } from './page-cursor.js';
@@ -57,21 +57,14 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
   async function around(contactId: string, timestamp: string): Promise<Record<string, unknown>[]> {
     const { from, to } = echoMatchRange(timestamp);
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: BY_CONTACT_INDEX,
-          KeyConditionExpression: 'contactId = :c AND convSk BETWEEN :from AND :to',
-          // `~` sorts after `#`: every `<to>#<id>` is inside.
-          ExpressionAttributeValues: { ':c': contactId, ':from': from, ':to': `${to}~` },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery({ client: db }, {
+      TableName: tableName,
+      IndexName: BY_CONTACT_INDEX,
+      KeyConditionExpression: 'contactId = :c AND convSk BETWEEN :from AND :to',
+      // `~` sorts after `#`: every `<to>#<id>` is inside.
+      ExpressionAttributeValues: { ':c': contactId, ':from': from, ':to': `${to}~` },
+    });
+    for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
   }
 
@@ -387,24 +380,19 @@ export function createMessageStore(db: DynamoDBDocumentClient, tableName: string
     },
 
     async latestInboundSince(contactId, since) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: BY_CONTACT_INDEX,
-            KeyConditionExpression: 'contactId = :c AND convSk >= :since',
-            FilterExpression: '#direction = :in',
-            ExpressionAttributeNames: { '#direction': 'direction' },
-            ExpressionAttributeValues: { ':c': contactId, ':since': since, ':in': 'in' },
-            ScanIndexForward: false,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        const newest = out.Items?.[0];
+      const pages = paginateQuery({ client: db }, {
+        TableName: tableName,
+        IndexName: BY_CONTACT_INDEX,
+        KeyConditionExpression: 'contactId = :c AND convSk >= :since',
+        FilterExpression: '#direction = :in',
+        ExpressionAttributeNames: { '#direction': 'direction' },
+        ExpressionAttributeValues: { ':c': contactId, ':since': since, ':in': 'in' },
+        ScanIndexForward: false,
+      });
+      for await (const page of pages) {
+        const newest = page.Items?.[0];
         if (newest) return String(newest.timestamp);
-        start = out.LastEvaluatedKey;
-      } while (start);
+      }
       return undefined;
     },
 
