@@ -2,7 +2,8 @@
 // admin routes behind the bearer token, GET /status from real queue attributes and the inbound heartbeat, and
 // the CLI commands users, status, events and test against it.
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureConsole } from '../support/console-capture.js';
 import type { SystemStatus } from '../../lambdas/domain/operations/system-status.js';
 import * as eventsCli from '../../lib/cli/events.js';
 import * as statusCli from '../../lib/cli/status.js';
@@ -22,8 +23,7 @@ const secrets = {
 };
 const graph = graphService({}, { statusDelayMs: 20 });
 let stack: LocalStack;
-let out: string[];
-let err: string[];
+const { out, err } = captureConsole();
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -31,13 +31,6 @@ beforeAll(async () => {
   stack = await startLocal({ port: 0, dataDir: null, env: secrets, services: [graph, ...queueServices({ only: ['outbound'] })] });
 }, 60_000);
 afterAll(() => stack?.close());
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
 
 const cliEnv = () => ({ ...process.env, ADMIN_TOKEN: secrets.ADMIN_TOKEN });
 const api = () => ['--api', stack.url];

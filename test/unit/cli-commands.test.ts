@@ -1,20 +1,13 @@
 // The command table is the one source of `wa --help`: every registered command has a one-line summary, answers
 // --help (and `wa help <command>`) on stdout with exit 0 and a line per flag, and answers a flag it does not
 // know with exit 2 on stderr. A command added to lib/cli/commands.ts is checked here without a line more.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureConsole } from '../support/console-capture.js';
 import { helpText } from '../../lib/cli/args.js';
 import { commands } from '../../lib/cli/commands.js';
 import { main, overview } from '../../lib/cli/main.js';
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
+const { out, err } = captureConsole();
 
 const names = Object.keys(commands);
 

@@ -1,18 +1,11 @@
 // The operations commands are in the `wa` command table, each with a one-line description, a --help that
 // prints its usage (exit 0) and a usage error that exits 2.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureConsole } from '../support/console-capture.js';
 import { commands } from '../../lib/cli/commands.js';
 
 const NEW = ['users', 'status', 'events', 'templates', 'subscribe', 'test'] as const;
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
+const { out, err } = captureConsole();
 
 describe.each(NEW)('wa %s', (name) => {
   it('is registered, describes itself in one line, and --help prints its usage with exit 0', async () => {
